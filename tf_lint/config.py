@@ -1,0 +1,191 @@
+"""``[tool.tf-lint]`` in pyproject.toml: found, validated, merged with the command line.
+
+Every key and value is checked; a mistake is a :class:`ConfigError` naming the file and the
+key (the CLI turns it into exit code 2), never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from tf_lint.knowledge.suggest import closest
+from tf_lint.registry import all_rules
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+SECTION = "tf-lint"
+_LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "extend-exclude")
+KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores")
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message says where."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: Optional[Tuple[str, ...]] = None  # None: the rules that are on by default
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    root: Optional[Path] = None  # directory of the config file; patterns are relative to it
+    source: Optional[Path] = None  # the file the settings came from
+
+    def enabled_codes(self) -> FrozenSet[str]:
+        """Codes that run, ruff-style: the most specific matching selector wins; on a tie, ignore."""
+        chosen = set()
+        selectors = [*(self.select if self.select is not None else ()), *self.extend_select]
+        for rule in all_rules():
+            selected = _longest_match(rule.code, selectors)
+            ignored = _longest_match(rule.code, self.ignore)
+            if selected == 0 and self.select is None:
+                on = rule.default_enabled and ignored == 0
+            else:
+                on = selected > ignored
+            if on:
+                chosen.add(rule.code)
+        return frozenset(chosen)
+
+    def ignored_for(self, path: Path) -> Tuple[str, ...]:
+        """Codes per-file-ignores removes for ``path``."""
+        if not self.per_file_ignores:
+            return ()
+        relative = _relative_posix(path, self.root)
+        codes: List[str] = []
+        for pattern, pattern_codes in self.per_file_ignores:
+            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(path.name, pattern):
+                codes.extend(pattern_codes)
+        return tuple(codes)
+
+    def with_overrides(
+        self,
+        select: Optional[Sequence[str]] = None,
+        extend_select: Sequence[str] = (),
+        ignore: Optional[Sequence[str]] = None,
+        extend_ignore: Sequence[str] = (),
+    ) -> "Config":
+        """Command-line flags win over the file: ``--select``/``--ignore`` replace, ``--extend-*`` add."""
+        for flag, values in (("--select", select or ()), ("--extend-select", extend_select),
+                             ("--ignore", ignore or ()), ("--extend-ignore", extend_ignore)):
+            _check_codes(values, f"command-line option {flag}")
+        return Config(
+            select=tuple(select) if select is not None else self.select,
+            extend_select=(*self.extend_select, *extend_select),
+            ignore=(*(tuple(ignore) if ignore is not None else self.ignore), *extend_ignore),
+            exclude=self.exclude,
+            per_file_ignores=self.per_file_ignores,
+            root=self.root,
+            source=self.source,
+        )
+
+
+def _longest_match(code: str, selectors: Iterable[str]) -> int:
+    return max((len(s) for s in selectors if code.startswith(s)), default=0)
+
+
+def _relative_posix(path: Path, root: Optional[Path]) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _check_codes(values: Iterable[str], where: str) -> None:
+    codes = [rule.code for rule in all_rules()]
+    for value in values:
+        if not any(code.startswith(value) for code in codes) or not value.startswith("TFL"):
+            hint = closest(value, codes)
+            suggestion = f"; did you mean {hint!r}?" if hint else ""
+            raise ConfigError(f"{where}: {value!r} matches no tf-lint rule code (codes look like TFL101){suggestion}")
+
+
+def _string_list(table: Mapping[str, Any], key: str, where: str) -> Tuple[str, ...]:
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def parse_table(table: Mapping[str, Any], source: Optional[Path] = None) -> Config:
+    """Validate a ``[tool.tf-lint]`` table (already decoded from TOML)."""
+    where = f"{source} [tool.{SECTION}]" if source else f"[tool.{SECTION}]"
+    for key in table:
+        if key not in KNOWN_KEYS:
+            hint = closest(key, KNOWN_KEYS, cutoff=0.6)
+            suggestion = f"; did you mean '{hint}'?" if hint else ""
+            raise ConfigError(f"{where}: unknown key '{key}'{suggestion} (known keys: {', '.join(KNOWN_KEYS)})")
+    lists = {key: _string_list(table, key, where) for key in _LIST_KEYS if key in table}
+    for key in ("select", "extend-select", "ignore", "extend-ignore"):
+        _check_codes(lists.get(key, ()), f"{where} '{key}'")
+    per_file: List[Tuple[str, Tuple[str, ...]]] = []
+    raw = table.get("per-file-ignores", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: 'per-file-ignores' must be a table of pattern = [codes], got {raw!r}")
+    for pattern, codes in raw.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(f"{where}: per-file-ignores '{pattern}' must be a list of codes, got {codes!r}")
+        _check_codes(codes, f"{where} per-file-ignores '{pattern}'")
+        per_file.append((pattern, tuple(codes)))
+    return Config(
+        select=lists.get("select"),
+        extend_select=lists.get("extend-select", ()),
+        ignore=(*lists.get("ignore", ()), *lists.get("extend-ignore", ())),
+        exclude=(*lists.get("exclude", ()), *lists.get("extend-exclude", ())),
+        per_file_ignores=tuple(per_file),
+        root=source.parent if source else None,
+        source=source,
+    )
+
+
+def _read_toml(path: Path) -> Dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def _section(data: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+    tool = data.get("tool")
+    return tool.get(SECTION) if isinstance(tool, dict) else None
+
+
+def load_file(path: Path) -> Config:
+    """Settings from an explicit ``--config`` file (a pyproject.toml or a bare tf-lint TOML)."""
+    data = _read_toml(path)
+    section = _section(data)
+    if section is None:
+        if path.name == "pyproject.toml":
+            raise ConfigError(f"{path}: has no [tool.{SECTION}] table")
+        section = data  # a dedicated file holds the keys at top level
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
+    return parse_table(section, path.resolve())
+
+
+def discover(start: Path) -> Config:
+    """The nearest pyproject.toml with a [tool.tf-lint] table, walking up from ``start``."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for candidate_dir in (directory, *directory.parents):
+        candidate = candidate_dir / "pyproject.toml"
+        if candidate.is_file():
+            section = _section(_read_toml(candidate))
+            if section is not None:
+                if not isinstance(section, dict):
+                    raise ConfigError(f"{candidate}: [tool.{SECTION}] must be a table")
+                return parse_table(section, candidate)
+    return Config()

@@ -1,0 +1,270 @@
+"""Per-file state shared by all rules, and the two visitors that keep it current.
+
+``ContextEnter`` runs before every rule on each node and ``ContextExit`` after them, so a
+rule always sees the scope and loop stacks of the node it is visiting.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable, List, Optional, Tuple, Type
+
+import libcst as cst
+
+from tf_lint.names import ImportTable
+from tf_lint.rule import BatchedVisitor, RuleMeta
+from tf_lint.semantics.scopes import ASSIGN, AUGMENT, DEFINITION, OPAQUE, Binding, Loop, Scope, base_name, target_names
+from tf_lint.semantics.tracing import TF_FUNCTION, TracingFacts
+
+_STATEFUL = re.compile(r"\bstateful\s*=\s*True\b")
+
+Finding = Tuple[cst.CSTNode, Type[RuleMeta], str]
+
+
+class FileContext:
+    """What rules may read about the file being linted, and where they put findings."""
+
+    def __init__(self, path: str, module: cst.Module, source: str = "") -> None:
+        self.path = path
+        self.module = module
+        self.source = source
+        self.imports = ImportTable.from_module(module)
+        self.tracing = TracingFacts()
+        self.module_scope = Scope(module, "module", None)
+        self.scope: Scope = self.module_scope
+        self.loops: List[Loop] = []
+        self.findings: List[Finding] = []
+        self.deferred: List[Tuple[Type[RuleMeta], Callable[[], None]]] = []
+
+    def add_finding(self, node: cst.CSTNode, rule: Type[RuleMeta], message: str) -> None:
+        self.findings.append((node, rule, message))
+
+    @functools.cached_property
+    def builds_stateful_rnn(self) -> bool:
+        """``stateful=True`` anywhere: the batch size is then part of the model's design."""
+        return _STATEFUL.search(self.source) is not None
+
+    def resolve(self, expr: cst.BaseExpression) -> Optional[str]:
+        return self.imports.resolve(expr)
+
+    def enclosing_loops(self) -> List[Loop]:
+        """Loops whose *body* contains the current node (not their iterable or else-clause)."""
+        return [loop for loop in self.loops if loop.in_body]
+
+
+class ContextEnter(BatchedVisitor):
+    """Pushes scopes and loops and records bindings; runs first on every node."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    # -- scopes --------------------------------------------------------------------------
+    def _push(self, node: cst.CSTNode, kind: str) -> Scope:
+        scope = Scope(node, kind, self.ctx.scope)
+        self.ctx.scope = scope
+        return scope
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.ctx.scope.bind(node.name.value, Binding(DEFINITION))
+        scope = self._push(node, "function")
+        self._bind_params(scope, node.params)
+        self.ctx.tracing.add_function(node, scope, self.ctx.imports)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._bind_params(self._push(node, "lambda"), node.params)
+
+    def _bind_params(self, scope: Scope, params: cst.Parameters) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            scope.params.append(param.name.value)
+            scope.bind(param.name.value, Binding(OPAQUE))
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.bind(star.name.value, Binding(OPAQUE))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.ctx.scope.bind(node.name.value, Binding(DEFINITION))
+        self._push(node, "class")
+
+    def _visit_comprehension(self, node: cst.BaseComp) -> None:
+        scope = self._push(node, "comprehension")
+        comp: Optional[cst.CompFor] = node.for_in
+        targets = set()
+        while comp is not None:
+            for name in target_names(comp.target):
+                scope.bind(name, Binding(OPAQUE))
+                targets.add(name)
+            comp = comp.inner_for_in
+        loop = Loop(node, targets, in_body=True)
+        self.ctx.loops.append(loop)
+
+    visit_ListComp = _visit_comprehension
+    visit_SetComp = _visit_comprehension
+    visit_DictComp = _visit_comprehension
+    visit_GeneratorExp = _visit_comprehension
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.ctx.scope.declared_global.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.ctx.scope.declared_nonlocal.update(item.name.value for item in node.names)
+
+    # -- bindings ------------------------------------------------------------------------
+    def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, Binding(ASSIGN, value) if value is not None else Binding(OPAQUE))
+            return
+        names = target_names(target)
+        if names:
+            for name in names:
+                self._bind(name, Binding(OPAQUE))
+            return
+        # ``x[i] = ...`` / ``x.attr = ...`` mutate x: loops need to know (autoregressive code).
+        root = base_name(target)
+        if root is not None:
+            for loop in self.ctx.enclosing_loops():
+                loop.assigned_in_body.add(root)
+
+    def _bind(self, name: str, binding: Binding) -> None:
+        self.ctx.scope.bind(name, binding)
+        for loop in self.ctx.enclosing_loops():
+            loop.assigned_in_body.add(name)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+        self._note_value(node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+            self._note_value(node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self._bind(node.target.value, Binding(AUGMENT))
+        else:
+            self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        if isinstance(node.target, cst.Name):
+            scope = self.ctx.scope
+            while scope.kind == "comprehension" and scope.parent is not None:
+                scope = scope.parent  # PEP 572: the walrus binds in the enclosing function
+            scope.bind(node.target.value, Binding(ASSIGN, node.value))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, None)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if alias.asname is not None:
+                self._bind_target(alias.asname.name, None)  # type: ignore[arg-type]
+            else:
+                parts = alias.name
+                while isinstance(parts, cst.Attribute):
+                    parts = parts.value  # type: ignore[assignment]
+                self._bind(parts.value, Binding(OPAQUE))  # type: ignore[union-attr]
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            target = alias.asname.name if alias.asname is not None else alias.name
+            if isinstance(target, cst.Name):
+                self._bind(target.value, Binding(OPAQUE))
+
+    # -- loops ---------------------------------------------------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        names = target_names(node.target)
+        for name in names:
+            self.ctx.scope.bind(name, Binding(OPAQUE))
+        self.ctx.loops.append(Loop(node, set(names)))
+
+    def visit_For_body(self, node: cst.For) -> None:
+        self.ctx.loops[-1].in_body = True
+
+    def leave_For_body(self, node: cst.For) -> None:
+        self.ctx.loops[-1].in_body = False
+
+    def visit_While(self, node: cst.While) -> None:
+        self.ctx.loops.append(Loop(node, set()))
+
+    def visit_While_body(self, node: cst.While) -> None:
+        self.ctx.loops[-1].in_body = True
+
+    def leave_While_body(self, node: cst.While) -> None:
+        self.ctx.loops[-1].in_body = False
+
+    # -- facts about how functions are used ------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        tracing = self.ctx.tracing
+        if isinstance(node.func, cst.Name):
+            function = self.ctx.scope.enclosing_function()
+            if function is not None:
+                tracing.called_from.setdefault(node.func.value, set()).add(function.node)
+        if node.args and self.ctx.imports.resolve(node.func) == TF_FUNCTION:
+            name = _last_name(node.args[0].value)
+            if name is not None:
+                tracing.wrapped_by_tf_function.add(name)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._note_value(node.value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._note_value(node.value)
+
+    def visit_Element(self, node: cst.Element) -> None:
+        self._note_value(node.value)
+
+    def _note_value(self, value: cst.BaseExpression) -> None:
+        name = _last_name(value)
+        if name is not None:
+            self.ctx.tracing.used_as_value.add(name)
+
+
+class ContextExit(BatchedVisitor):
+    """Pops scopes and loops; runs last on every node, after the rules have left it."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def _pop_scope(self, node: cst.CSTNode) -> None:
+        parent = self.ctx.scope.parent
+        if parent is not None:
+            self.ctx.scope = parent
+
+    leave_FunctionDef = _pop_scope
+    leave_Lambda = _pop_scope
+    leave_ClassDef = _pop_scope
+
+    def _pop_comprehension(self, node: cst.CSTNode) -> None:
+        self.ctx.loops.pop()
+        self._pop_scope(node)
+
+    leave_ListComp = _pop_comprehension
+    leave_SetComp = _pop_comprehension
+    leave_DictComp = _pop_comprehension
+    leave_GeneratorExp = _pop_comprehension
+
+    def _pop_loop(self, node: cst.CSTNode) -> None:
+        self.ctx.loops.pop()
+
+    leave_For = _pop_loop
+    leave_While = _pop_loop
+
+
+def _last_name(expr: cst.BaseExpression) -> Optional[str]:
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return None

@@ -1,0 +1,132 @@
+"""Parse once, run every enabled rule in one batched traversal, return sorted diagnostics."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Collection, Dict, List, Optional, Sequence, Tuple, Type
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from tf_lint.context import ContextEnter, ContextExit, FileContext
+from tf_lint.diagnostics import Diagnostic
+from tf_lint.registry import all_rules, rule_for
+from tf_lint.rule import Rule, RuleMeta
+
+# A file that never spells one of these cannot import TensorFlow or Keras, so no rule can
+# fire on it: skip it without parsing (the parse is most of the cost).
+_ML_MARKER = re.compile(r"tensorflow|keras")
+
+
+def mentions_ml(source: str) -> bool:
+    return _ML_MARKER.search(source) is not None
+
+
+def rule_classes(enabled: Optional[Collection[str]] = None) -> List[Type[Rule]]:
+    """Visitor rules whose codes are enabled (all of them when ``enabled`` is None)."""
+    return [
+        rule
+        for rule in all_rules()
+        if issubclass(rule, Rule) and (enabled is None or rule.code in enabled)
+    ]
+
+
+def tool_diagnostic(path: str, code: str, line: int = 1, col: int = 0, **fields: object) -> Diagnostic:
+    rule = rule_for(code)
+    return Diagnostic(path, line, col, code, rule.format_message(fields), rule.severity)
+
+
+class _Guard:
+    """Runs one rule's callbacks, turning a crash into TFL999 and muting that rule for the file."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.failed: Dict[Type[RuleMeta], Tuple[cst.CSTNode, BaseException]] = {}
+
+    def call(self, rule: Type[RuleMeta], node: cst.CSTNode, function: Callable[..., None], *args: object) -> None:
+        if rule in self.failed:
+            return
+        try:
+            function(*args)
+        except Exception as error:  # noqa: BLE001 - one buggy rule must not stop the others
+            self.failed[rule] = (node, error)
+
+    def wrap(self, rule: Rule) -> cst.BatchableCSTVisitor:
+        guard, methods = self, rule.get_visitors()
+
+        class Guarded(cst.BatchableCSTVisitor):
+            def get_visitors(self) -> Dict[str, Callable[[cst.CSTNode], None]]:
+                return {
+                    name: (lambda node, m=method: guard.call(type(rule), node, m, node))
+                    for name, method in methods.items()
+                }
+
+        return Guarded()
+
+
+def lint_source(
+    source: str,
+    path: str = "<stdin>",
+    enabled: Optional[Collection[str]] = None,
+    *,
+    prefilter: bool = True,
+) -> List[Diagnostic]:
+    """Every finding of the enabled rules in ``source``, sorted; no noqa or ignore filtering."""
+    if prefilter and not mentions_ml(source):
+        return []
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return [tool_diagnostic(path, "TFL901", error.raw_line, error.raw_column, detail=error.message)]
+    except (RecursionError, MemoryError, ValueError) as error:
+        return [tool_diagnostic(path, "TFL901", detail=f"{type(error).__name__}: {error}")]
+    classes = rule_classes(enabled)
+    if not classes:
+        return []
+    ctx = FileContext(path, module, source)
+    rules = [cls(ctx) for cls in classes]
+    guard = _Guard(ctx)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    try:
+        wrapper.visit_batched([ContextEnter(ctx), *(guard.wrap(r) for r in rules), ContextExit(ctx)])
+    except RecursionError:
+        return [tool_diagnostic(path, "TFL999", rule="the traversal", detail="the file nests too deeply")]
+    for rule_class, check in ctx.deferred:
+        guard.call(rule_class, module, check)
+    for rule in rules:
+        guard.call(type(rule), module, rule.finish)
+    return _positioned(path, wrapper, ctx, guard)
+
+
+def _positioned(path: str, wrapper: MetadataWrapper, ctx: FileContext, guard: _Guard) -> List[Diagnostic]:
+    failed = guard.failed
+    if not ctx.findings and not failed:
+        return []
+    # Positions cost a full code-generation pass: pay for them only when there is a finding.
+    positions = wrapper.resolve(PositionProvider)
+    seen = set()
+    diagnostics = []
+    for node, rule, message in ctx.findings:
+        if rule in failed:
+            continue
+        start = positions[node].start
+        diagnostic = Diagnostic(path, start.line, start.column, rule.code, message, rule.severity)
+        if diagnostic not in seen:
+            seen.add(diagnostic)
+            diagnostics.append(diagnostic)
+    for rule, (node, error) in failed.items():
+        start = positions[node].start if node in positions else None
+        diagnostics.append(
+            tool_diagnostic(
+                path, "TFL999", start.line if start else 1, start.column if start else 0,
+                rule=f"{rule.code} ({rule.name})", detail=f"{type(error).__name__}: {error}",
+            )
+        )
+    return sorted(diagnostics)
+
+
+def lint_sources(items: Sequence[Tuple[str, str]], enabled: Optional[Collection[str]] = None) -> List[Diagnostic]:
+    out: List[Diagnostic] = []
+    for path, source in items:
+        out.extend(lint_source(source, path, enabled))
+    return sorted(out)

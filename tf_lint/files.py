@@ -1,0 +1,102 @@
+"""Finding the files to lint and reading them as Python would."""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import os
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, List, Optional, Sequence, Union
+
+# Directories never worth walking into, unless named on the command line.
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "venv", ".eggs", "*.egg-info",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints",
+    "build", "dist", "site-packages", "node_modules", "_build", "buck-out",
+)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    code: str  # TFL902 or TFL903
+    fields: dict
+
+
+def read_source(path: Union[str, Path]) -> Union[SourceText, ReadFailure]:
+    """Read and decode a file like the interpreter: BOM, then PEP 263 cookie, then UTF-8."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return ReadFailure("TFL903", {"detail": error.strerror or str(error)})
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> Union[SourceText, ReadFailure]:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:  # an unknown or conflicting coding cookie
+        return ReadFailure("TFL902", {"encoding": "declared", "detail": str(error)})
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        return ReadFailure("TFL902", {"encoding": encoding, "detail": str(error)})
+    return SourceText(text, encoding)
+
+
+def _matches(rel_path: str, name: str, patterns: Iterable[str]) -> bool:
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(rel_path, pattern):
+            return True
+    return False
+
+
+def _relative(path: Path, root: Optional[Path]) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def discover(
+    paths: Sequence[Union[str, Path]],
+    exclude: Sequence[str] = (),
+    project_root: Optional[Path] = None,
+) -> Iterator[Path]:
+    """Python files under ``paths``, sorted within each directory.
+
+    A path named explicitly is always linted. While walking a directory, entries whose name
+    or project-relative path matches an exclude pattern (``exclude`` plus the defaults) are
+    skipped, as are virtualenvs.
+    """
+    patterns: List[str] = [*DEFAULT_EXCLUDES, *exclude]
+    root = project_root.resolve() if project_root is not None else None
+    for start in paths:
+        start = Path(start)
+        if not start.is_dir():
+            yield start
+            continue
+        for directory, subdirs, files in os.walk(start):
+            here = Path(directory)
+            subdirs[:] = sorted(
+                d for d in subdirs
+                if not _matches(_relative(here / d, root), d, patterns) and not _is_virtualenv(here / d)
+            )
+            for name in sorted(files):
+                if name.endswith(".py") and not _matches(_relative(here / name, root), name, patterns):
+                    yield here / name

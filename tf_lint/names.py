@@ -1,0 +1,160 @@
+"""Import-aware names: which module or object a dotted expression refers to.
+
+A light alias table built from the file's import statements answers "is this call
+``tensorflow.add``?" without libcst's ScopeProvider/QualifiedNameProvider, which cost
+several times the parse (see docs/performance.md). Every spelling of Keras is rewritten to
+one canonical prefix, so rules compare against ``keras.losses.get`` or ``tensorflow.add``
+and never string-match ``tf.`` themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+
+# Longest prefixes first. ``tf.keras`` is Keras 3 in TF >= 2.16 (keras-runtime-facts §0),
+# and ``tf.compat.v1.keras``/``tf.compat.v2.keras`` are the same module.
+_CANONICAL_PREFIXES: Tuple[Tuple[str, str], ...] = (
+    ("tensorflow.compat.v1.keras", "keras"),
+    ("tensorflow.compat.v2.keras", "keras"),
+    ("tensorflow.python.keras", "keras"),
+    ("tensorflow.keras", "keras"),
+    ("keras._tf_keras.keras", "keras"),
+    ("tensorflow.compat.v2", "tensorflow"),
+    ("tensorflow.compat.v1", "tensorflow"),
+)
+
+ML_TOP_LEVEL = frozenset({"tensorflow", "keras", "tf_keras"})
+
+_AMBIGUOUS = ""  # marker: one local name imported from two different places
+
+
+def canonical(dotted: str) -> str:
+    """Rewrite ``tensorflow.keras.X``/``tensorflow.compat.v1.X`` to ``keras.X``/``tensorflow.X``."""
+    for prefix, replacement in _CANONICAL_PREFIXES:
+        if dotted == prefix or dotted.startswith(prefix + "."):
+            return replacement + dotted[len(prefix):]
+    return dotted
+
+
+def dotted_parts(expr: cst.BaseExpression) -> Optional[List[str]]:
+    """``a.b.c`` as ``['a', 'b', 'c']``; None for anything that is not a plain dotted name."""
+    parts: List[str] = []
+    while isinstance(expr, cst.Attribute):
+        parts.append(expr.attr.value)
+        expr = expr.value
+    if not isinstance(expr, cst.Name):
+        return None
+    parts.append(expr.value)
+    parts.reverse()
+    return parts
+
+
+def module_name(node: Union[cst.Attribute, cst.Name]) -> str:
+    parts = dotted_parts(node)
+    return ".".join(parts) if parts else ""
+
+
+def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    """Every statement, recursing into compound statements (imports can sit anywhere)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, cst.SimpleStatementLine):
+            stack.extend(reversed(stmt.body))
+            continue
+        inner: List[cst.CSTNode] = []
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            child = getattr(stmt, field, None)
+            if child is None:
+                continue
+            if isinstance(child, (list, tuple)):
+                inner.extend(child)
+            elif isinstance(child, cst.BaseSuite):
+                block = child.body
+                inner.extend(block if isinstance(block, (list, tuple)) else [block])
+            else:
+                inner.append(child)
+        stack.extend(reversed(inner))
+
+
+class ImportTable:
+    """Local name -> canonical dotted target, for every import in the file.
+
+    The table is flow-insensitive: an import inside a function counts for the whole file,
+    which is what users mean in practice. A name imported from two different places is
+    ambiguous and resolves to nothing (precision first).
+    """
+
+    def __init__(self) -> None:
+        self._targets: Dict[str, str] = {}
+        self.imports_ml = False  # the file imports tensorflow, keras or tf_keras
+        self.legacy_keras = False  # the file imports tf_keras (Keras 2)
+
+    @classmethod
+    def from_module(cls, module: cst.Module) -> "ImportTable":
+        table = cls()
+        for stmt in _statements(module.body):
+            if isinstance(stmt, cst.Import):
+                table._add_import(stmt)
+            elif isinstance(stmt, cst.ImportFrom):
+                table._add_import_from(stmt)
+        return table
+
+    def _bind(self, local: str, target: str) -> None:
+        top = target.split(".", 1)[0]
+        if top in ML_TOP_LEVEL:
+            self.imports_ml = True
+        if top == "tf_keras":
+            self.legacy_keras = True
+        target = canonical(target)
+        previous = self._targets.get(local)
+        self._targets[local] = target if previous in (None, target) else _AMBIGUOUS
+
+    def _add_import(self, stmt: cst.Import) -> None:
+        for alias in stmt.names:
+            full = module_name(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._bind(alias.asname.name.value, full)
+            else:
+                head = full.split(".", 1)[0]
+                self._bind(head, head)
+                if full != head:  # ``import tensorflow.keras`` still marks ML use
+                    self._bind_marker(full)
+
+    def _bind_marker(self, full: str) -> None:
+        if full.split(".", 1)[0] in ML_TOP_LEVEL:
+            self.imports_ml = True
+
+    def _add_import_from(self, stmt: cst.ImportFrom) -> None:
+        if stmt.relative or stmt.module is None:
+            return
+        base = module_name(stmt.module)
+        if isinstance(stmt.names, cst.ImportStar):
+            self._bind_marker(base)
+            return
+        for alias in stmt.names:
+            name = module_name(alias.name)
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self._bind(local, f"{base}.{name}")
+
+    def resolve_name(self, local: str) -> Optional[str]:
+        target = self._targets.get(local)
+        return target or None
+
+    def resolve(self, expr: cst.BaseExpression) -> Optional[str]:
+        """Canonical dotted name of ``expr`` (``tf.keras.losses.get`` -> ``keras.losses.get``)."""
+        parts = dotted_parts(expr)
+        if not parts:
+            return None
+        target = self.resolve_name(parts[0])
+        if target is None:
+            return None
+        return canonical(".".join([target, *parts[1:]]))
+
+    def is_imported_name(self, local: str) -> bool:
+        return local in self._targets

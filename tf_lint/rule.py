@@ -1,0 +1,98 @@
+"""The Rule base class: one class per code, its metadata and documentation beside its logic."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, Mapping, Tuple
+
+import libcst as cst
+
+from tf_lint.diagnostics import Severity
+from tf_lint.registry import register
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
+
+
+class RuleMeta:
+    """Metadata every diagnostic code carries, whether a visitor produces it or the engine does.
+
+    Subclasses that define ``code`` register themselves. The prose fields are Markdown and
+    feed the generated rule docs; keep each one short and factual.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]  # kebab-case, reads as "allow <name>"
+    message: ClassVar[str]  # str.format template filled by report(**fields)
+    severity: ClassVar[Severity] = Severity.ERROR
+    default_enabled: ClassVar[bool] = True
+    summary: ClassVar[str] = ""  # what it does, one sentence
+    rationale: ClassVar[str] = ""  # why it is bad, with the measured fact behind it
+    example: ClassVar[str] = ""  # code that triggers it
+    use_instead: ClassVar[str] = ""  # the corrected code
+    known_problems: ClassVar[str] = ""  # what it deliberately misses
+    fix_safety: ClassVar[str] = "none"  # no autofix yet ("safe"/"unsafe" once fixes exist)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            for attr in ("summary", "rationale", "example", "use_instead", "known_problems"):
+                setattr(cls, attr, textwrap.dedent(getattr(cls, attr)).strip())
+            register(cls)
+
+    @classmethod
+    def format_message(cls, fields: Mapping[str, object]) -> str:
+        return cls.message.format(**fields)
+
+
+class BatchedVisitor(cst.BatchableCSTVisitor):
+    """A batchable visitor whose ``visit_*``/``leave_*`` may be aliases (``visit_SetComp = _comp``).
+
+    libcst's own ``get_visitors`` keys methods by the function's ``__name__``, which silently
+    drops aliases; this one keys them by attribute name, computed once per class.
+    """
+
+    _visitor_names: ClassVar[Dict[type, Tuple[str, ...]]] = {}
+
+    def get_visitors(self) -> Dict[str, Callable[[cst.CSTNode], None]]:  # type: ignore[override]
+        cls = type(self)
+        names = BatchedVisitor._visitor_names.get(cls)
+        if names is None:
+            names = tuple(
+                name
+                for name in dir(cls)
+                if name.startswith(("visit_", "leave_"))
+                and callable(getattr(cls, name))
+                and not getattr(getattr(cls, name), "_is_no_op", False)
+            )
+            BatchedVisitor._visitor_names[cls] = names
+        return {name: getattr(self, name) for name in names}
+
+
+class Rule(RuleMeta, BatchedVisitor):
+    """A rule that visits the syntax tree.
+
+    A fresh instance is made for every file, so instance state never leaks between files.
+    ``visit_*``/``leave_*`` methods run in the engine's single batched traversal; decisions
+    that need the whole file (every binding of a name, whether a function is traced) go in
+    :meth:`finish`, which runs after the traversal.
+    """
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def report(self, node: cst.CSTNode, **fields: object) -> None:
+        """Record a finding anchored on ``node``: put it on the most specific node."""
+        self.ctx.add_finding(node, type(self), self.format_message(fields))
+
+    def defer(self, check: Callable[[], None]) -> None:
+        """Run ``check`` after the traversal, when whole-file facts are known."""
+        self.ctx.deferred.append((type(self), check))
+
+    def finish(self) -> None:
+        """Hook run after the traversal; rules that only use :meth:`defer` need not override it."""
+
+
+class ToolDiagnostic(RuleMeta):
+    """A code the engine itself emits (unreadable file, syntax error, internal error)."""

@@ -1,0 +1,113 @@
+"""TFL201: model inference on one sample per loop iteration."""
+
+from __future__ import annotations
+
+import re
+from typing import List
+
+import libcst as cst
+
+from tf_lint.names import ImportTable
+from tf_lint.diagnostics import Severity
+from tf_lint.rule import Rule
+from tf_lint.semantics.expressions import argument, is_int, keyword, last_name, short_code
+from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
+from tf_lint.semantics.samples import sample_of_enclosing_loop, single_sample
+from tf_lint.semantics.scopes import Loop, Scope
+
+INFERENCE_METHODS = frozenset({"predict", "predict_on_batch"})
+_MODEL_LIKE_NAME = re.compile(r"(^|_)(model|net|network|classifier|encoder|decoder)$", re.IGNORECASE)
+
+
+class PredictInLoop(Rule):
+    code = "TFL201"
+    name = "predict-in-loop"
+    severity = Severity.PERFORMANCE
+    message = "{call} {what}; {advice}"
+    summary = "Flags `model.predict(...)`, `predict_on_batch(...)` and `model(...)` called on one sample per iteration of a Python loop, and `predict(..., batch_size=1)`."
+    rationale = """
+        Each `predict()` call builds a data adapter, callbacks and a traced step. Measured on
+        1,000 samples of a small MLP (keras-runtime-facts §3): a loop of
+        `predict(x[j:j+1])` took 49.6 s against 70 ms for one `predict(x)` on TensorFlow
+        (707x), and 109x on JAX; `model(x[j:j+1])` in the loop was 26x slower and
+        `predict_on_batch` 7x. On a GPU the per-sample loop measured 34.6x slower (§10).
+    """
+    example = """
+        preds = []
+        for i in range(len(x)):
+            preds.append(model.predict(x[i:i + 1]))
+    """
+    use_instead = """
+        preds = model.predict(x, batch_size=256)
+    """
+    known_problems = """
+        Only explicit single-sample arguments count (`x[i:i+1]`, `x[[i]]`, `item[None]`,
+        `np.expand_dims(item, 0)`, `item.reshape(1, ...)`, `np.array([item])`); a plain
+        `x[i]` may be a batch from a list of batches and is not flagged. Loops whose body
+        rebuilds the sampled array (autoregressive decoding) and `while` loops (serving loops)
+        are left alone. `batch_size=1` is not flagged in files that build stateful RNNs.
+    """
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.ctx.imports.imports_ml:
+            return
+        scope, loops = self.ctx.scope, self.ctx.enclosing_loops()
+        receiver = method_call(node, INFERENCE_METHODS)
+        if receiver is not None:
+            method = node.func.attr.value  # type: ignore[attr-defined]
+            batch_size = keyword(node, "batch_size")
+            if method == "predict" and batch_size is not None and is_int(batch_size.value, 1):
+                self.defer(lambda: self._batch_size_one(node, receiver, batch_size, scope))
+            data = argument(node, "x", 0)
+            if data is not None and _picks_one_sample(data.value, loops, self.ctx.imports):
+                call = f"{short_code(receiver)}.{method}()"
+                self.defer(lambda: self._per_sample(node, receiver, data.value, loops, scope, call, direct=False))
+            return
+        if (
+            node.args
+            and node.args[0].keyword is None
+            and last_name(node.func)
+            and _picks_one_sample(node.args[0].value, loops, self.ctx.imports)
+        ):
+            call = f"{short_code(node.func)}(...)"
+            self.defer(lambda: self._per_sample(node, node.func, node.args[0].value, loops, scope, call, direct=True))
+
+    def _per_sample(
+        self,
+        node: cst.Call,
+        model: cst.BaseExpression,
+        data: cst.BaseExpression,
+        loops: List[Loop],
+        scope: Scope,
+        call: str,
+        *,
+        direct: bool,
+    ) -> None:
+        kind = receiver_kind(model, scope, self.ctx.imports)
+        if kind is Receiver.NOT_KERAS:
+            return
+        # Calling an unknown object is evidence of nothing unless its name says "model".
+        if direct and kind is not Receiver.KERAS and not _MODEL_LIKE_NAME.search(last_name(model)):
+            return
+        if sample_of_enclosing_loop(data, loops, self.ctx.imports):
+            self.report(
+                node,
+                call=call,
+                what="runs the model on one sample per loop iteration, paying Keras' per-call overhead every time (measured 26-707x slower than one batched call)",
+                advice="collect the samples and make one batched call (model.predict(x, batch_size=...))",
+            )
+
+    def _batch_size_one(self, node: cst.Call, receiver: cst.BaseExpression, batch_size: cst.Arg, scope: Scope) -> None:
+        if self.ctx.builds_stateful_rnn or receiver_kind(receiver, scope, self.ctx.imports) is Receiver.NOT_KERAS:
+            return
+        self.report(
+            batch_size,
+            call=f"{short_code(receiver)}.predict(batch_size=1)",
+            what="runs one sample per step",
+            advice="use a larger batch_size (the default is 32); predictions do not depend on it",
+        )
+
+
+def _picks_one_sample(data: cst.BaseExpression, loops: List[Loop], imports: ImportTable) -> bool:
+    """Cheap shape test at visit time; the full test runs after the traversal."""
+    return any(single_sample(data, loop.targets, imports) for loop in loops)

@@ -1,0 +1,81 @@
+"""TFL203: a Python loop over the elements of a tensor in eager code."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_lint.diagnostics import Severity
+from tf_lint.rule import Rule
+from tf_lint.semantics.expressions import short_code
+from tf_lint.semantics.loops import LoopShape, comprehension_loops, for_statement, indexes_with, range_over_size
+from tf_lint.semantics.scopes import Scope, target_names
+from tf_lint.semantics.tensors import TensorOracle
+from tf_lint.semantics.tracing import EAGER
+
+
+class PythonLoopOverTensor(Rule):
+    code = "TFL203"
+    name = "python-loop-over-tensor"
+    severity = Severity.PERFORMANCE
+    message = "Python loop over the elements of tensor {tensor!r} runs one eager op per element; use a vectorized tf op (or tf.map_fn / tf.vectorized_map)"
+    summary = "Flags `for x in t` and `for i in range(len(t))`-style loops that index `t[i]`, where `t` is a tensor, in eager code."
+    rationale = """
+        Outside a `tf.function` every `t[i]` and every arithmetic op on it is a separate eager
+        op dispatched from Python. Measured on CPU (keras-runtime-facts §4): summing `t[i]*2`
+        over 1,000 elements took 146 ms against 59 µs for `tf.reduce_sum(t*2)` (2,475x);
+        at 10,000 elements, 2.1 s (33,469x). `for row in t` is as slow.
+    """
+    example = """
+        import tensorflow as tf
+        t = tf.random.normal([1000])
+        total = 0.0
+        for i in range(t.shape[0]):
+            total += t[i] * 2
+    """
+    use_instead = """
+        import tensorflow as tf
+        t = tf.random.normal([1000])
+        total = tf.reduce_sum(t * 2)
+    """
+    known_problems = """
+        Fires only when `t` is known to be a tensor: every binding of the name in its scope is
+        a TensorFlow op that returns one tensor (`tf.constant`, `tf.random.normal`,
+        `tf.reshape`...). Loops over a `tf.data.Dataset`, a list of tensors
+        (`tf.unstack(t)`, `model.weights`), NumPy arrays or function parameters are not
+        flagged, nor are loops in code that may be traced (`@tf.function`, functions passed
+        to `Dataset.map`, Keras `call`/`train_step` methods): AutoGraph converts those.
+    """
+
+    def visit_For(self, node: cst.For) -> None:
+        self._candidate(for_statement(node))
+
+    def _comprehension(self, node: cst.BaseComp) -> None:
+        for shape in comprehension_loops(node):
+            self._candidate(shape)
+
+    visit_ListComp = _comprehension
+    visit_SetComp = _comprehension
+    visit_DictComp = _comprehension
+    visit_GeneratorExp = _comprehension
+
+    def _candidate(self, loop: LoopShape) -> None:
+        scope = self.ctx.scope
+        self.defer(lambda: self._check(loop, scope))
+
+    def _check(self, loop: LoopShape, scope: Scope) -> None:
+        if self.ctx.tracing.state(scope) != EAGER:
+            return
+        oracle = TensorOracle(self.ctx.imports)
+        ranged = range_over_size(loop.iter, self.ctx.imports)
+        if ranged is not None:
+            index_names = target_names(loop.target)
+            if (
+                index_names
+                and oracle.is_tensor(ranged.array, scope)
+                and indexes_with(loop.body, ranged.array.value, index_names)
+            ):
+                self.report(loop.node, tensor=ranged.array.value)
+            return
+        if oracle.is_tensor(loop.iter, scope):
+            name = short_code(loop.iter)
+            self.report(loop.node, tensor=name)

@@ -1,0 +1,127 @@
+"""TFL209: a ``tf.data.Dataset`` handed to Keras without ever being batched."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List, Optional
+
+import libcst as cst
+
+from tf_lint.diagnostics import Severity
+from tf_lint.rule import Rule
+from tf_lint.semantics.datasets import UNBATCHED, DatasetFlow
+from tf_lint.semantics.expressions import argument, keyword
+from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
+from tf_lint.semantics.scopes import target_names
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
+
+KERAS_DATA_METHODS = frozenset({"fit", "evaluate", "predict"})
+
+
+class UnbatchedDataset(Rule):
+    code = "TFL209"
+    name = "unbatched-dataset"
+    severity = Severity.ERROR
+    message = "tf.data.Dataset passed to {method}() is never batched: Keras takes each element as a batch, which fails at the first {method}() or silently trains one sample per step; add .batch(32) before passing it"
+    summary = "Flags a `tf.data.Dataset` built from single records (`from_tensor_slices`, `range`, file readers) and passed to `fit`/`evaluate`/`predict` without a `.batch(...)` step."
+    rationale = """
+        With a dataset, Keras ignores `batch_size` and treats every element as one batch.
+        Measured with TF 2.21 / Keras 3.15 (keras-runtime-facts §3): usually
+        `ValueError: ... expected shape (None, 8), but input has incompatible shape (8,)`
+        at the first fit; a Sequential model without `Input` instead **trains silently** one
+        sample per step, records the wrong input shape, and fails later at `predict`.
+        Passing `batch_size=32` to `fit` does not help.
+    """
+    example = """
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000)
+        model.fit(ds, epochs=5)
+    """
+    use_instead = """
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)
+        model.fit(ds, epochs=5)
+    """
+    known_problems = """
+        Follows the dataset through method chains and reassignments in one function (a
+        `.batch()` in a later statement counts; a `.batch()` in only one branch of an `if`
+        makes the state unknown). Datasets built in another function, `from_tensors`,
+        `from_generator` (which may yield batches), `interleave`/`flat_map`/`apply` steps and
+        function parameters are unknown and never flagged.
+    """
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self.flow = DatasetFlow(ctx.imports)
+        self.branch_depth: List[int] = [0]
+
+    def _enter_branch(self, node: cst.CSTNode) -> None:
+        self.branch_depth[-1] += 1
+
+    def _leave_branch(self, node: cst.CSTNode) -> None:
+        self.branch_depth[-1] -= 1
+
+    visit_If = visit_For = visit_While = visit_Try = visit_Match = _enter_branch
+    leave_If = leave_For = leave_While = leave_Try = leave_Match = _leave_branch
+
+    def _enter_scope(self, node: cst.CSTNode) -> None:
+        self.branch_depth.append(0)
+
+    def _leave_scope(self, node: cst.CSTNode) -> None:
+        self.branch_depth.pop()
+
+    visit_FunctionDef = visit_ClassDef = _enter_scope
+    leave_FunctionDef = leave_ClassDef = _leave_scope
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self.ctx.imports.imports_ml:
+            return
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._assign(target.target.value, node.value)
+            else:
+                for name in target_names(target.target):
+                    self._assign(name, None)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._assign(node.target.value, node.value)
+
+    def _assign(self, name: str, value: Optional[cst.BaseExpression]) -> None:
+        self.flow.assign(name, value, self.ctx.scope.node, conditional=self.branch_depth[-1] > 0)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self._assign(node.target.value, None)
+
+    def visit_For_target(self, node: cst.For) -> None:
+        for name in target_names(node.target):
+            self._assign(name, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            for name in target_names(node.asname.name):
+                self._assign(name, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        if isinstance(node.target, cst.Name):
+            self._assign(node.target.value, None)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.ctx.imports.imports_ml:
+            return
+        receiver = method_call(node, KERAS_DATA_METHODS)
+        if receiver is None:
+            return
+        method = node.func.attr.value  # type: ignore[attr-defined]
+        scope = self.ctx.scope
+        datasets = [arg.value for arg in (argument(node, "x", 0), keyword(node, "validation_data")) if arg is not None]
+        unbatched = [d for d in datasets if self.flow.state_of(d, scope.node) == UNBATCHED]
+        if not unbatched:
+            return
+
+        def check() -> None:
+            if receiver_kind(receiver, scope, self.ctx.imports) is not Receiver.NOT_KERAS:
+                for data in unbatched:
+                    self.report(data, method=method)
+
+        self.defer(check)

@@ -1,0 +1,77 @@
+"""Small readers of expressions: call arguments, literal strings, names used."""
+
+from __future__ import annotations
+
+from typing import Iterator, List, Optional
+
+import libcst as cst
+
+
+def keyword(node: cst.Call, name: str) -> Optional[cst.Arg]:
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def positional(node: cst.Call, index: int) -> Optional[cst.Arg]:
+    """The ``index``-th positional argument, unless a ``*args`` makes positions unknowable."""
+    position = 0
+    for arg in node.args:
+        if arg.keyword is not None or arg.star == "**":
+            continue
+        if arg.star == "*":
+            return None
+        if position == index:
+            return arg
+        position += 1
+    return None
+
+
+def argument(node: cst.Call, name: str, index: int) -> Optional[cst.Arg]:
+    return keyword(node, name) or positional(node, index)
+
+
+def string_value(expr: cst.BaseExpression) -> Optional[str]:
+    """The text of a plain or implicitly concatenated string literal (no f-strings)."""
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(expr, cst.ConcatenatedString):
+        left, right = string_value(expr.left), string_value(expr.right)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def names_in(expr: cst.CSTNode) -> Iterator[str]:
+    """Every plain name read in ``expr`` (attribute names excluded)."""
+    stack: List[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            yield node.value
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, (cst.Lambda, cst.BaseComp)):
+            continue
+        else:
+            stack.extend(node.children)
+
+
+def is_int(expr: cst.BaseExpression, value: int) -> bool:
+    return isinstance(expr, cst.Integer) and expr.evaluated_value == value
+
+
+def last_name(expr: cst.BaseExpression) -> str:
+    """``model`` for ``model``, ``net`` for ``self.net``; empty for anything else."""
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return expr.value if isinstance(expr, cst.Name) else ""
+
+
+def short_code(expr: cst.CSTNode, limit: int = 40) -> str:
+    """Source text of ``expr`` for a message, or its last name when that text is long."""
+    code = cst.Module([]).code_for_node(expr)
+    if len(code) <= limit:
+        return code
+    return (last_name(expr) if isinstance(expr, cst.BaseExpression) else "") or "..."

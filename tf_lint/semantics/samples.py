@@ -1,0 +1,117 @@
+"""Is a call argument one sample cut out of a batch, using a loop variable?
+
+Per-sample calls are slow only when the argument really is one sample; a loop over batches
+is how Keras is meant to be used. So only explicit single-sample shapes count:
+``x[i:i+1]``, ``x[[i]]``, ``item[None]``/``[np.newaxis]``, ``np.expand_dims(item, 0)``,
+``item.reshape(1, ...)`` and ``np.array([item])``, where the expression mentions the loop
+variable. A plain ``x[i]`` does not count: ``x`` may be a list of batches.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional, Sequence, Set
+
+import libcst as cst
+
+from tf_lint.names import ImportTable
+from tf_lint.semantics.expressions import argument, is_int, names_in
+from tf_lint.semantics.scopes import Loop
+
+_EXPAND_DIMS = frozenset({"numpy.expand_dims", "tensorflow.expand_dims", "keras.ops.expand_dims"})
+_ARRAY_OF = frozenset({"numpy.array", "numpy.asarray", "tensorflow.constant", "tensorflow.convert_to_tensor"})
+_RESHAPE = frozenset({"numpy.reshape", "tensorflow.reshape", "keras.ops.reshape"})
+_NEWAXIS = frozenset({"numpy.newaxis", "tensorflow.newaxis"})
+
+
+def _mentions(expr: cst.CSTNode, names: Set[str]) -> bool:
+    return bool(names.intersection(names_in(expr)))
+
+
+def _is_plus_one(upper: cst.BaseExpression, lower: cst.BaseExpression) -> bool:
+    return (
+        isinstance(upper, cst.BinaryOperation)
+        and isinstance(upper.operator, cst.Add)
+        and is_int(upper.right, 1)
+        and upper.left.deep_equals(lower)
+    )
+
+
+def _adds_axis(element: cst.SubscriptElement, imports: ImportTable) -> bool:
+    index = element.slice
+    if not isinstance(index, cst.Index):
+        return False
+    value = index.value
+    return (isinstance(value, cst.Name) and value.value == "None") or imports.resolve(value) in _NEWAXIS
+
+
+def _one_sample_subscript(node: cst.Subscript, loop_vars: Set[str], imports: ImportTable) -> bool:
+    if _adds_axis(node.slice[0], imports):
+        return _mentions(node, loop_vars)  # item[None], x[i][None, ...], x[None, i]
+    if len(node.slice) != 1:
+        return False
+    index = node.slice[0].slice
+    if isinstance(index, cst.Slice):  # x[i:i+1]
+        return (
+            index.lower is not None
+            and index.upper is not None
+            and index.step is None
+            and _mentions(index.lower, loop_vars)
+            and _is_plus_one(index.upper, index.lower)
+        )
+    if isinstance(index, cst.Index) and isinstance(index.value, cst.List):  # x[[i]]
+        elements = index.value.elements
+        return len(elements) == 1 and _mentions(elements[0].value, loop_vars)
+    return False
+
+
+def _leading_one(shape: Optional[cst.BaseExpression]) -> bool:
+    if isinstance(shape, (cst.Tuple, cst.List)):
+        return bool(shape.elements) and is_int(shape.elements[0].value, 1)
+    return shape is not None and is_int(shape, 1)
+
+
+def _one_sample_call(node: cst.Call, loop_vars: Set[str], imports: ImportTable) -> bool:
+    function = imports.resolve(node.func)
+    if function in _EXPAND_DIMS:
+        data, axis = argument(node, "a", 0) or argument(node, "input", 0), argument(node, "axis", 1)
+        return data is not None and axis is not None and is_int(axis.value, 0) and _mentions(data.value, loop_vars)
+    if function in _ARRAY_OF:
+        data = node.args[0].value if node.args and node.args[0].keyword is None else None
+        return (
+            isinstance(data, (cst.List, cst.Tuple))
+            and len(data.elements) == 1
+            and _mentions(data.elements[0].value, loop_vars)
+        )
+    if function in _RESHAPE:
+        data, shape = node.args[0].value if node.args else None, argument(node, "shape", 1)
+        return data is not None and shape is not None and _leading_one(shape.value) and _mentions(data, loop_vars)
+    if isinstance(node.func, cst.Attribute) and node.func.attr.value == "reshape" and node.args:
+        first = node.args[0].value  # item.reshape(1, -1) or item.reshape((1, 28, 28))
+        return (is_int(first, 1) or _leading_one(first)) and _mentions(node.func.value, loop_vars)
+    return False
+
+
+def single_sample(expr: cst.BaseExpression, loop_vars: Iterable[str], imports: ImportTable) -> bool:
+    """True when ``expr`` is one sample (with a batch axis of 1) picked by a loop variable."""
+    wanted = set(loop_vars)
+    if not wanted:
+        return False
+    if isinstance(expr, cst.Subscript):
+        return _one_sample_subscript(expr, wanted, imports)
+    if isinstance(expr, cst.Call):
+        return _one_sample_call(expr, wanted, imports)
+    return False
+
+
+def sample_of_enclosing_loop(expr: cst.BaseExpression, loops: Sequence[Loop], imports: ImportTable) -> bool:
+    """``expr`` is one sample picked by one of ``loops``' variables, from data the loop does not build.
+
+    Call only after the traversal, when each loop knows every name its body assigns: if the
+    sampled array is (re)assigned in the loop, step t+1 depends on step t (autoregressive
+    decoding), and batching the calls is not possible.
+    """
+    for loop in reversed(loops):
+        if single_sample(expr, loop.targets, imports):
+            sources = set(names_in(expr)) - loop.targets
+            return not sources.intersection(loop.assigned_in_body)
+    return False
