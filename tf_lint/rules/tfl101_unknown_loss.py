@@ -67,7 +67,7 @@ class UnknownLoss(Rule):
         self.defer(lambda: self._check_compile(node, receiver, loss.value, scope))
 
     def _check_compile(self, node: cst.Call, receiver: cst.BaseExpression, loss: cst.BaseExpression, scope: Scope) -> None:
-        kind = receiver_kind(receiver, scope, self.ctx.imports)
+        kind = receiver_kind(receiver, scope, self.ctx.imports, method="compile")
         if kind is Receiver.NOT_KERAS:
             return
         if kind is Receiver.UNKNOWN and not _has_keras_compile_shape(node):

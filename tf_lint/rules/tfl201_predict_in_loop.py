@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import List, Optional
 
 import libcst as cst
 
@@ -61,7 +61,7 @@ class PredictInLoop(Rule):
             data = argument(node, "x", 0)
             if data is not None and _picks_one_sample(data.value, loops, self.ctx.imports):
                 call = f"{short_code(receiver)}.{method}()"
-                self.defer(lambda: self._per_sample(node, receiver, data.value, loops, scope, call, direct=False))
+                self.defer(lambda: self._per_sample(node, receiver, data.value, loops, scope, call, method=method))
             return
         if (
             node.args
@@ -70,7 +70,7 @@ class PredictInLoop(Rule):
             and _picks_one_sample(node.args[0].value, loops, self.ctx.imports)
         ):
             call = f"{short_code(node.func)}(...)"
-            self.defer(lambda: self._per_sample(node, node.func, node.args[0].value, loops, scope, call, direct=True))
+            self.defer(lambda: self._per_sample(node, node.func, node.args[0].value, loops, scope, call, method=None))
 
     def _per_sample(
         self,
@@ -81,13 +81,14 @@ class PredictInLoop(Rule):
         scope: Scope,
         call: str,
         *,
-        direct: bool,
+        method: Optional[str],
     ) -> None:
-        kind = receiver_kind(model, scope, self.ctx.imports)
+        """``method`` is None for a direct call of the model, ``model(x)``."""
+        kind = receiver_kind(model, scope, self.ctx.imports, method)
         if kind is Receiver.NOT_KERAS:
             return
         # Calling an unknown object is evidence of nothing unless its name says "model".
-        if direct and kind is not Receiver.KERAS and not _MODEL_LIKE_NAME.search(last_name(model)):
+        if method is None and kind is not Receiver.KERAS and not _MODEL_LIKE_NAME.search(last_name(model)):
             return
         if sample_of_enclosing_loop(data, loops, self.ctx.imports):
             self.report(
@@ -98,7 +99,7 @@ class PredictInLoop(Rule):
             )
 
     def _batch_size_one(self, node: cst.Call, receiver: cst.BaseExpression, batch_size: cst.Arg, scope: Scope) -> None:
-        if self.ctx.builds_stateful_rnn or receiver_kind(receiver, scope, self.ctx.imports) is Receiver.NOT_KERAS:
+        if self.ctx.builds_stateful_rnn or receiver_kind(receiver, scope, self.ctx.imports, "predict") is Receiver.NOT_KERAS:
             return
         self.report(
             batch_size,

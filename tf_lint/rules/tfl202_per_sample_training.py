@@ -52,7 +52,7 @@ class PerSampleTraining(Rule):
         call = f"{short_code(receiver)}.{method}()"
 
         def check() -> None:
-            if receiver_kind(receiver, scope, self.ctx.imports) is Receiver.NOT_KERAS:
+            if receiver_kind(receiver, scope, self.ctx.imports, method) is Receiver.NOT_KERAS:
                 return
             batch_size = keyword(node, "batch_size")
             if method in ("fit", "evaluate") and batch_size is not None and is_int(batch_size.value, 1):

@@ -120,7 +120,7 @@ class UnbatchedDataset(Rule):
             return
 
         def check() -> None:
-            if receiver_kind(receiver, scope, self.ctx.imports) is not Receiver.NOT_KERAS:
+            if receiver_kind(receiver, scope, self.ctx.imports, method) is not Receiver.NOT_KERAS:
                 for data in unbatched:
                     self.report(data, method=method)
 

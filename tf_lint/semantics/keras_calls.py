@@ -42,8 +42,17 @@ def is_model_factory(qualified: Optional[str]) -> bool:
     return qualified is not None and (qualified in _MODEL_FACTORIES or qualified.startswith("keras.applications."))
 
 
-def receiver_kind(receiver: cst.BaseExpression, scope: Scope, imports: ImportTable) -> Receiver:
-    """What the object a method is called on is, as far as this file tells."""
+def receiver_kind(
+    receiver: cst.BaseExpression, scope: Scope, imports: ImportTable, method: Optional[str] = None
+) -> Receiver:
+    """What the object a method is called on is, as far as this file tells.
+
+    With ``method``, ``self.<method>(...)`` inside a class that defines ``<method>`` itself
+    and does not derive from Keras is the class's own method (a ``Query.compile``), not Keras'.
+    """
+    if method is not None and isinstance(receiver, cst.Name) and receiver.value == "self":
+        if _own_non_keras_method(scope, method, imports):
+            return Receiver.NOT_KERAS
     if not isinstance(receiver, cst.Name):
         if isinstance(receiver, cst.Attribute) and imports.resolve(receiver) is not None:
             return Receiver.NOT_KERAS  # ``tf.nn.compile``-like module paths are never models
@@ -71,3 +80,14 @@ def method_call(node: cst.Call, names: Set[str]) -> Optional[cst.BaseExpression]
     if isinstance(func, cst.Attribute) and func.attr.value in names:
         return func.value
     return None
+
+
+def _own_non_keras_method(scope: Scope, method: str, imports: ImportTable) -> bool:
+    function = scope.enclosing_function()
+    owner = function.parent if function is not None else None
+    if owner is None or owner.kind != "class" or not isinstance(owner.node, cst.ClassDef):
+        return False
+    if not any(b.kind == DEFINITION for b in owner.bindings.get(method, [])):
+        return False
+    bases = [imports.resolve(base.value) or "" for base in owner.node.bases]
+    return not any(base.startswith("keras.") for base in bases)
