@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Callable, Collection, Dict, List, Optional, Sequence, Tuple, Type
 
@@ -77,7 +78,7 @@ def lint_source(
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        return [tool_diagnostic(path, "TFL901", error.raw_line, error.raw_column, detail=error.message)]
+        return [_syntax_error(path, source, error)]
     except (RecursionError, MemoryError, ValueError) as error:
         return [tool_diagnostic(path, "TFL901", detail=f"{type(error).__name__}: {error}")]
     classes = rule_classes(enabled)
@@ -96,6 +97,19 @@ def lint_source(
     for rule in rules:
         guard.call(type(rule), module, rule.finish)
     return _positioned(path, wrapper, ctx, guard)
+
+
+def _syntax_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagnostic:
+    """Prefer CPython's own location and wording; libcst's point past the real error."""
+    try:
+        ast.parse(source)
+    except SyntaxError as python_error:
+        line = python_error.lineno or 1
+        col = max((python_error.offset or 1) - 1, 0)
+        return tool_diagnostic(path, "TFL901", line, col, detail=f"SyntaxError: {python_error.msg}")
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return tool_diagnostic(path, "TFL901", error.raw_line, error.raw_column, detail=error.message)
 
 
 def _positioned(path: str, wrapper: MetadataWrapper, ctx: FileContext, guard: _Guard) -> List[Diagnostic]:

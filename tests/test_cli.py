@@ -1,0 +1,150 @@
+"""The tf-lint command end to end: output, exit codes, bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tf_lint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = 'import tensorflow as tf\nmodel = tf.keras.Sequential()\nmodel.compile(optimizer="adam", loss="msee")\n'
+GOOD = 'import tensorflow as tf\nmodel = tf.keras.Sequential()\nmodel.compile(optimizer="adam", loss="mse")\n'
+
+
+def run(capsys, *argv: str):  # type: ignore[no-untyped-def]
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    return tmp_path
+
+
+def test_clean_file_exits_0(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "good.py").write_text(GOOD)
+    code, out, err = run(capsys, "good.py")
+    assert (code, out) == (0, "")
+    assert "no findings in 1 file" in err
+
+
+def test_findings_exit_1_in_flake8_format(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "bad.py").write_text(BAD)
+    code, out, _ = run(capsys, "bad.py")
+    assert code == 1
+    assert out == "bad.py:3:38: TFL101 unknown loss 'msee': Keras raises ValueError at the first fit(); did you mean 'mse'?\n"
+
+
+def test_directories_are_walked_and_output_sorted(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    for name in ("b.py", "a.py", "sub/c.py", ".venv/lib/d.py", "build/e.py", "sub/notes.txt"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(BAD + BAD.splitlines()[-1] + "\n")
+    code, out, _ = run(capsys, ".", "-q")
+    lines = out.splitlines()
+    assert code == 1
+    assert [line.split(":")[0:2] for line in lines] == [
+        ["a.py", "3"], ["a.py", "4"], ["b.py", "3"], ["b.py", "4"], ["sub/c.py", "3"], ["sub/c.py", "4"]
+    ]
+
+
+def test_configured_exclude_and_per_file_ignores(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "pyproject.toml").write_text(
+        '[tool.tf-lint]\nexclude = ["generated"]\n[tool.tf-lint.per-file-ignores]\n"legacy/*" = ["TFL1"]\n'
+    )
+    for name in ("generated/x.py", "legacy/y.py", "src/z.py"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(BAD)
+    code, out, _ = run(capsys, ".")
+    assert code == 1 and [line.split(":")[0] for line in out.splitlines()] == ["src/z.py"]
+    # A path named explicitly is always linted.
+    code, out, _ = run(capsys, "generated/x.py")
+    assert code == 1 and out.startswith("generated/x.py:3:")
+
+
+def test_select_and_ignore_flags_override_config(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "bad.py").write_text(BAD)
+    assert run(capsys, "bad.py", "--ignore", "TFL101")[0] == 0
+    assert run(capsys, "bad.py", "--select", "TFL2")[0] == 0
+    assert run(capsys, "bad.py", "--select", "TFL1,TFL2")[0] == 1
+    assert run(capsys, "bad.py", "--exit-zero")[0] == 0
+
+
+def test_missing_path_is_a_usage_error(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run(capsys, "nope.py")
+    assert (code, out) == (2, "")
+    assert "no such file or directory: nope.py" in err
+
+
+def test_bad_config_is_exit_2_with_the_key(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "pyproject.toml").write_text('[tool.tf-lint]\nignroe = ["TFL001"]\n')
+    (project / "good.py").write_text(GOOD)
+    code, _, err = run(capsys, "good.py")
+    assert code == 2 and "unknown key 'ignroe'" in err and "did you mean 'ignore'" in err and "Traceback" not in err
+
+
+def test_bad_code_on_command_line_is_exit_2(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "good.py").write_text(GOOD)
+    code, _, err = run(capsys, "good.py", "--select", "TFL1O1")
+    assert code == 2 and "TFL1O1" in err
+
+
+def test_unknown_flag_is_exit_2(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--no-such-flag"])
+    assert exit_info.value.code == 2
+
+
+def test_bad_files_get_a_diagnostic_and_the_run_goes_on(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "a_syntax.py").write_text("import tensorflow as tf\ndef broken(:\n    pass\n")
+    (project / "b_undecodable.py").write_bytes(b"import tensorflow as tf\nname = '\xff\xfe'\n")
+    (project / "c_cookie.py").write_bytes(b"# -*- coding: latin-1 -*-\nimport tensorflow as tf\nname = '\xe9'\n")
+    (project / "d_bom.py").write_bytes(b"\xef\xbb\xbf" + BAD.encode())
+    (project / "e_bad_cookie.py").write_bytes(b"# -*- coding: no-such-codec -*-\nimport tensorflow\n")
+    os.symlink(project / "missing-target.py", project / "f_broken_link.py")
+    (project / "z.py").write_text(BAD)
+    code, out, err = run(capsys, ".")
+    assert code == 1 and "Traceback" not in err
+    codes = [(line.split(":")[0], line.split(": ")[1].split()[0]) for line in out.splitlines()]
+    assert codes == [
+        ("a_syntax.py", "TFL901"),
+        ("b_undecodable.py", "TFL902"),
+        ("d_bom.py", "TFL101"),
+        ("e_bad_cookie.py", "TFL902"),
+        ("f_broken_link.py", "TFL903"),
+        ("z.py", "TFL101"),
+    ]
+    assert out.startswith("a_syntax.py:2:12: TFL901 cannot parse this file, so it was not linted: SyntaxError: ")
+
+
+def test_stdin(project: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tf_lint", "-", "--stdin-filename", "from_stdin.py"],
+        input=BAD.encode(), capture_output=True, check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout.decode().startswith("from_stdin.py:3:38: TFL101 ")
+
+
+def test_python_dash_m_and_console_script_agree(project: Path) -> None:
+    (project / "bad.py").write_text(BAD)
+    module = subprocess.run([sys.executable, "-m", "tf_lint", "bad.py"], capture_output=True, text=True, check=False)
+    script = Path(sys.executable).with_name("tf-lint")
+    assert module.returncode == 1 and "TFL101" in module.stdout
+    if script.exists():
+        console = subprocess.run([str(script), "bad.py"], capture_output=True, text=True, check=False)
+        assert (console.returncode, console.stdout) == (module.returncode, module.stdout)
+
+
+def test_version(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("tf-lint ")

@@ -1,0 +1,56 @@
+"""Generated docs are current, and the README's example command shows what it promises."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tf_lint.docs import render_readme
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_rules_table_is_current() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render_readme(text) == text, "run `python -m tf_lint.docs`"
+
+
+def test_examples_show_the_briefs_findings() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tf_lint", "examples/"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        "examples/brief_debugging.py:12:20: TFL101 unknown loss 'sparce_categorical_crossentropy': "
+        "Keras raises ValueError at the first fit(); did you mean 'sparse_categorical_crossentropy'?"
+    )
+    codes = {(line.split(":")[0], line.split(": ")[1].split()[0]) for line in lines}
+    assert codes == {
+        ("examples/brief_debugging.py", "TFL101"),
+        ("examples/brief_optimization.py", "TFL001"),
+        ("examples/slow_pipeline.py", "TFL209"),
+        ("examples/slow_pipeline.py", "TFL201"),
+        ("examples/slow_pipeline.py", "TFL203"),
+        ("examples/slow_pipeline.py", "TFL204"),
+    }
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert lines[0].replace("examples/", "examples/", 1) in readme
+
+
+def test_flake8_entry_point_is_registered_and_agrees_on_the_brief() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "TFL", "examples/brief_debugging.py"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith("examples/brief_debugging.py:12:20: TFL101 unknown loss 'sparce_categorical_crossentropy'")
+
+
+def test_ci_runs_the_readme_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && python -m pytest"
+    assert test_command in readme and test_command in ci
+    assert "pip install . && tf-lint examples/" in readme and "tf-lint examples/" in ci

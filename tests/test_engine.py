@@ -1,0 +1,94 @@
+"""Engine guarantees: rules are isolated, the analyzer never imports TF/Keras, bad input is contained."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tf_lint.engine import lint_source
+from tf_lint.registry import RegistryError, all_rules, register
+
+
+def test_a_crashing_rule_becomes_TFL999_and_the_others_still_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tf_lint.rules.tfl001_redundant_tf_binary_op import RedundantTfBinaryOp
+
+    def boom(self, node):  # type: ignore[no-untyped-def]
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(RedundantTfBinaryOp, "visit_Call", boom)
+    from tf_lint.rule import BatchedVisitor
+
+    BatchedVisitor._visitor_names.pop(RedundantTfBinaryOp, None)
+    source = 'import tensorflow as tf\na = tf.constant(1.0)\nb = tf.add(a, a)\ntf.keras.losses.get("msee")\n'
+    found = lint_source(source, "x.py")
+    codes = [d.code for d in found]
+    assert "TFL101" in codes and "TFL001" not in codes
+    [internal] = [d for d in found if d.code == "TFL999"]
+    assert "TFL001" in internal.message and "RuntimeError: kaput" in internal.message
+    BatchedVisitor._visitor_names.pop(RedundantTfBinaryOp, None)
+
+
+def test_analyzer_never_imports_tensorflow_or_keras() -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+        from tf_lint.cli import main
+        from tf_lint.engine import lint_source
+        lint_source(open(sys.argv[1]).read(), "x.py")
+        banned = [m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras", "jax", "tf_keras")]
+        print(",".join(banned))
+        """
+    )
+    import tf_lint
+
+    example = __import__("pathlib").Path(tf_lint.__file__).parent.parent / "fixtures" / "TFL101" / "hits.py"
+    proc = subprocess.run([sys.executable, "-c", script, str(example)], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import tensorflow as tf\n" + "x = (" * 200 + "1" + ")" * 200 + "\n",  # deep nesting
+        "import tensorflow as tf\n\x00\n",
+        "import tensorflow as tf\nmatch x:\n    case {'a': [1, *rest]}:\n        pass\n",
+        "import tensorflow as tf\nasync def f():\n    async for x in tf.constant([1]):\n        await x\n",
+        "import tensorflow as tf\nlambda: (yield)\n",
+        "",
+        "keras",
+    ],
+)
+def test_odd_input_never_raises(source: str) -> None:
+    for diagnostic in lint_source(source, "odd.py"):
+        assert diagnostic.code.startswith("TFL")
+
+
+def test_unrelated_files_are_skipped_before_parsing() -> None:
+    assert lint_source("def broken(:\n", "x.py") == []
+    assert lint_source("def broken(:\n", "x.py", prefilter=False)[0].code == "TFL901"
+
+
+def test_registry_rejects_malformed_rules() -> None:
+    class Bad:
+        code, name = "TFX001", "bad-rule"
+
+    with pytest.raises(RegistryError, match="TFL"):
+        register(Bad)  # type: ignore[arg-type]
+
+    class Duplicate:
+        code, name = "TFL101", "another-name"
+
+    with pytest.raises(RegistryError, match="already used"):
+        register(Duplicate)  # type: ignore[arg-type]
+
+
+def test_rule_metadata_is_complete() -> None:
+    names = set()
+    for rule in all_rules():
+        assert rule.name not in names
+        names.add(rule.name)
+        for field in ("message", "summary", "rationale", "example", "use_instead"):
+            assert getattr(rule, field).strip(), f"{rule.code} lacks {field}"
