@@ -24,6 +24,8 @@ def test_defaults_enable_the_default_rules() -> None:
 @pytest.mark.parametrize(
     "table, on, off",
     [
+        ({}, {"TFL101", "TFL203"}, {"TFL001"}),  # TFL001 is off by default
+        ({"extend-select": ["TFL001"]}, {"TFL001", "TFL101"}, set()),
         ({"select": ["TFL1"]}, {"TFL101"}, {"TFL001", "TFL203"}),
         ({"select": ["TFL"], "ignore": ["TFL2"]}, {"TFL101", "TFL001"}, {"TFL203", "TFL209"}),
         ({"ignore": ["TFL2"], "extend-select": ["TFL203"]}, {"TFL203", "TFL101"}, {"TFL201"}),

@@ -15,7 +15,7 @@ FILES = fixture_files()
 
 
 def cli_findings(path: Path):  # type: ignore[no-untyped-def]
-    config = Config()
+    config = Config(select=("TFL",))  # what `flake8 --select TFL` runs: every rule, default-off ones too
     return check_text(path.read_text(encoding="utf-8"), str(path), config, config.enabled_codes(), path)
 
 
@@ -53,3 +53,19 @@ def test_every_rule_has_hits_and_lookalikes() -> None:
         body = lookalikes.read_text()
         assert body.count("\n") >= 15, f"{lookalikes} is too thin to prove anything"
         assert not any(code == rule.code for _, code, _ in parse_expectations(body))
+
+
+def test_default_off_rules_are_off_in_flake8_too() -> None:
+    """Without --select, flake8 runs what the CLI runs by default (TFL001 is off in both)."""
+    import subprocess
+    import sys
+
+    path = FIXTURES / "TFL001" / "hits.py"
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--format=%(code)s", str(path)],
+        capture_output=True, text=True, check=False,
+    )
+    flake8_codes = {line for line in proc.stdout.split() if line.startswith("TFL")}
+    config = Config()
+    cli_codes = {d.code for d in check_text(path.read_text(), str(path), config, config.enabled_codes(), path)}
+    assert flake8_codes == cli_codes == set()

@@ -26,6 +26,7 @@ class RedundantTfBinaryOp(Rule):
     code = "TFL001"
     name = "redundant-tf-binary-op"
     severity = Severity.STYLE
+    default_enabled = False  # a readability preference, not a bug: opt in with select/extend-select
     message = "{function}(a, b) on a tensor is the same graph op as 'a {op} b'; the operator reads better (no speed difference)"
     summary = "Flags `tf.add`/`tf.subtract`/`tf.multiply`/`tf.divide`/`tf.matmul` (and their `tf.math`/`tf.linalg` twins) called with two operands, one of them a known tensor."
     rationale = """
