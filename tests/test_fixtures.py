@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, fixture_files, parse_expectations
+
 from tf_lint.config import Config
 from tf_lint.runner import check_text
 

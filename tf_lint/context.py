@@ -12,10 +12,11 @@ from typing import Callable, List, Optional, Tuple, Type
 
 import libcst as cst
 
-from tf_lint.names import ImportTable
-from tf_lint.rule import BatchedVisitor, RuleMeta
+from tf_lint.names import ImportTable, module_name
+from tf_lint.rule import RuleMeta
 from tf_lint.semantics.scopes import ASSIGN, AUGMENT, DEFINITION, OPAQUE, Binding, Loop, Scope, base_name, target_names
 from tf_lint.semantics.tracing import TF_FUNCTION, TracingFacts
+from tf_lint.walk import Visitor
 
 _STATEFUL = re.compile(r"\bstateful\s*=\s*True\b")
 
@@ -53,11 +54,12 @@ class FileContext:
         return [loop for loop in self.loops if loop.in_body]
 
 
-class ContextEnter(BatchedVisitor):
+class ContextEnter(Visitor):
     """Pushes scopes and loops and records bindings; runs first on every node."""
 
+    isolated = False  # a bug here is the engine's: let it surface
+
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
 
     # -- scopes --------------------------------------------------------------------------
@@ -165,12 +167,10 @@ class ContextEnter(BatchedVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             if alias.asname is not None:
-                self._bind_target(alias.asname.name, None)  # type: ignore[arg-type]
-            else:
-                parts = alias.name
-                while isinstance(parts, cst.Attribute):
-                    parts = parts.value  # type: ignore[assignment]
-                self._bind(parts.value, Binding(OPAQUE))  # type: ignore[union-attr]
+                self._bind_target(alias.asname.name, None)
+            else:  # ``import a.b.c`` binds ``a``
+                head = module_name(alias.name).split(".", 1)[0]
+                self._bind(head, Binding(OPAQUE))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
@@ -230,11 +230,12 @@ class ContextEnter(BatchedVisitor):
             self.ctx.tracing.used_as_value.add(name)
 
 
-class ContextExit(BatchedVisitor):
+class ContextExit(Visitor):
     """Pops scopes and loops; runs last on every node, after the rules have left it."""
 
+    isolated = False
+
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
 
     def _pop_scope(self, node: cst.CSTNode) -> None:

@@ -1,4 +1,4 @@
-"""Parse once, run every enabled rule in one batched traversal, return sorted diagnostics."""
+"""Parse once, run every enabled rule in one traversal, return sorted diagnostics."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tf_lint.context import ContextEnter, ContextExit, FileContext
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.registry import all_rules, rule_for
 from tf_lint.rule import Rule, RuleMeta
+from tf_lint.walk import Visitor, Walker
 
 # A file that never spells one of these cannot import TensorFlow or Keras, so no rule can
 # fire on it: skip it without parsing (the parse is most of the cost).
@@ -32,37 +33,27 @@ def rule_classes(enabled: Optional[Collection[str]] = None) -> List[Type[Rule]]:
     ]
 
 
-def tool_diagnostic(path: str, code: str, line: int = 1, col: int = 0, **fields: object) -> Diagnostic:
+def tool_diagnostic(path: str, code: str, line: int = 1, col: int = 0, **fields: str) -> Diagnostic:
     rule = rule_for(code)
     return Diagnostic(path, line, col, code, rule.format_message(fields), rule.severity)
 
 
-class _Guard:
-    """Runs one rule's callbacks, turning a crash into TFL999 and muting that rule for the file."""
+class _Failures:
+    """Rules that crashed on this file: each becomes one TFL999 and is muted for the file."""
 
-    def __init__(self, ctx: FileContext) -> None:
-        self.ctx = ctx
+    def __init__(self) -> None:
         self.failed: Dict[Type[RuleMeta], Tuple[cst.CSTNode, BaseException]] = {}
 
-    def call(self, rule: Type[RuleMeta], node: cst.CSTNode, function: Callable[..., None], *args: object) -> None:
+    def record(self, owner: Visitor, node: cst.CSTNode, error: Exception) -> None:
+        self.failed.setdefault(type(owner), (node, error))  # type: ignore[arg-type]
+
+    def run(self, rule: Type[RuleMeta], node: cst.CSTNode, function: Callable[[], None]) -> None:
         if rule in self.failed:
             return
         try:
-            function(*args)
+            function()
         except Exception as error:  # noqa: BLE001 - one buggy rule must not stop the others
             self.failed[rule] = (node, error)
-
-    def wrap(self, rule: Rule) -> cst.BatchableCSTVisitor:
-        guard, methods = self, rule.get_visitors()
-
-        class Guarded(cst.BatchableCSTVisitor):
-            def get_visitors(self) -> Dict[str, Callable[[cst.CSTNode], None]]:
-                return {
-                    name: (lambda node, m=method: guard.call(type(rule), node, m, node))
-                    for name, method in methods.items()
-                }
-
-        return Guarded()
 
 
 def lint_source(
@@ -86,17 +77,18 @@ def lint_source(
         return []
     ctx = FileContext(path, module, source)
     rules = [cls(ctx) for cls in classes]
-    guard = _Guard(ctx)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    failures = _Failures()
     try:
-        wrapper.visit_batched([ContextEnter(ctx), *(guard.wrap(r) for r in rules), ContextExit(ctx)])
+        Walker([ContextEnter(ctx), *rules, ContextExit(ctx)], failures.record).walk(module)
     except RecursionError:
         return [tool_diagnostic(path, "TFL999", rule="the traversal", detail="the file nests too deeply")]
+    except Exception as error:  # noqa: BLE001 - an engine bug on one file must not end the run
+        return [tool_diagnostic(path, "TFL999", rule="the engine", detail=f"{type(error).__name__}: {error}")]
     for rule_class, check in ctx.deferred:
-        guard.call(rule_class, module, check)
+        failures.run(rule_class, module, check)
     for rule in rules:
-        guard.call(type(rule), module, rule.finish)
-    return _positioned(path, wrapper, ctx, guard)
+        failures.run(type(rule), module, rule.finish)
+    return _positioned(path, module, ctx, failures)
 
 
 def _syntax_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagnostic:
@@ -112,19 +104,20 @@ def _syntax_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagn
     return tool_diagnostic(path, "TFL901", error.raw_line, error.raw_column, detail=error.message)
 
 
-def _positioned(path: str, wrapper: MetadataWrapper, ctx: FileContext, guard: _Guard) -> List[Diagnostic]:
-    failed = guard.failed
+def _positioned(path: str, module: cst.Module, ctx: FileContext, failures: _Failures) -> List[Diagnostic]:
+    failed = failures.failed
     if not ctx.findings and not failed:
         return []
     # Positions cost a full code-generation pass: pay for them only when there is a finding.
-    positions = wrapper.resolve(PositionProvider)
+    # unsafe_skip_copy keeps node identity, so the nodes rules reported are the ones positioned.
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     seen = set()
     diagnostics = []
     for node, rule, message in ctx.findings:
         if rule in failed:
             continue
-        start = positions[node].start
-        diagnostic = Diagnostic(path, start.line, start.column, rule.code, message, rule.severity)
+        position = positions[node].start
+        diagnostic = Diagnostic(path, position.line, position.column, rule.code, message, rule.severity)
         if diagnostic not in seen:
             seen.add(diagnostic)
             diagnostics.append(diagnostic)

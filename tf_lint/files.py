@@ -8,7 +8,7 @@ import os
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Union
 
 # Directories never worth walking into, unless named on the command line.
 DEFAULT_EXCLUDES = (
@@ -27,7 +27,7 @@ class SourceText:
 @dataclass(frozen=True)
 class ReadFailure:
     code: str  # TFL902 or TFL903
-    fields: dict
+    fields: Dict[str, object]
 
 
 def read_source(path: Union[str, Path]) -> Union[SourceText, ReadFailure]:

@@ -37,7 +37,7 @@ class Flake8Checker:
         from tf_lint.noqa import file_is_exempt
 
         source = "".join(self.lines)
-        if file_is_exempt(self.lines):  # '# tf-lint: noqa'; flake8 handles '# flake8: noqa' itself
+        if file_is_exempt(self.lines):  # the tf-lint file-level form; flake8 handles its own
             return
         for diagnostic in lint_source(source, self.filename):
             # flake8 prints col + 1, the same 1-based column as the CLI.

@@ -73,8 +73,7 @@ def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
             if isinstance(child, (list, tuple)):
                 inner.extend(child)
             elif isinstance(child, cst.BaseSuite):
-                block = child.body
-                inner.extend(block if isinstance(block, (list, tuple)) else [block])
+                inner.extend(child.body)
             else:
                 inner.append(child)
         stack.extend(reversed(inner))

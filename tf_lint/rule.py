@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, Mapping, Tuple
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
 
 import libcst as cst
 
 from tf_lint.diagnostics import Severity
 from tf_lint.registry import register
+from tf_lint.walk import Visitor
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
@@ -45,41 +46,16 @@ class RuleMeta:
         return cls.message.format(**fields)
 
 
-class BatchedVisitor(cst.BatchableCSTVisitor):
-    """A batchable visitor whose ``visit_*``/``leave_*`` may be aliases (``visit_SetComp = _comp``).
-
-    libcst's own ``get_visitors`` keys methods by the function's ``__name__``, which silently
-    drops aliases; this one keys them by attribute name, computed once per class.
-    """
-
-    _visitor_names: ClassVar[Dict[type, Tuple[str, ...]]] = {}
-
-    def get_visitors(self) -> Dict[str, Callable[[cst.CSTNode], None]]:  # type: ignore[override]
-        cls = type(self)
-        names = BatchedVisitor._visitor_names.get(cls)
-        if names is None:
-            names = tuple(
-                name
-                for name in dir(cls)
-                if name.startswith(("visit_", "leave_"))
-                and callable(getattr(cls, name))
-                and not getattr(getattr(cls, name), "_is_no_op", False)
-            )
-            BatchedVisitor._visitor_names[cls] = names
-        return {name: getattr(self, name) for name in names}
-
-
-class Rule(RuleMeta, BatchedVisitor):
+class Rule(RuleMeta, Visitor):
     """A rule that visits the syntax tree.
 
     A fresh instance is made for every file, so instance state never leaks between files.
-    ``visit_*``/``leave_*`` methods run in the engine's single batched traversal; decisions
+    ``visit_*``/``leave_*`` methods run in the engine's single traversal (``tf_lint.walk``); decisions
     that need the whole file (every binding of a name, whether a function is traced) go in
     :meth:`finish`, which runs after the traversal.
     """
 
     def __init__(self, ctx: "FileContext") -> None:
-        super().__init__()
         self.ctx = ctx
 
     def report(self, node: cst.CSTNode, **fields: object) -> None:

@@ -29,7 +29,7 @@ def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str],
 
 def _check_read(result: object, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path]) -> List[Diagnostic]:
     if isinstance(result, ReadFailure):
-        diagnostic = tool_diagnostic(display, result.code, **result.fields)
+        diagnostic = tool_diagnostic(display, result.code, 1, 0, **{k: str(v) for k, v in result.fields.items()})
         ignored = config.ignored_for(path) if path is not None else ()
         keep = diagnostic.code in enabled and not diagnostic.code.startswith(tuple(ignored))
         return [diagnostic] if keep else []

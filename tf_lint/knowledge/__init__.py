@@ -10,7 +10,7 @@ import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
-from typing import Dict, FrozenSet, Optional
+from typing import Any, Dict, FrozenSet, Optional
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,12 @@ class KerasKnowledge:
     optimizers: IdentifierCategory
 
 
-def _category(raw: Dict[str, object]) -> IdentifierCategory:
+def _category(raw: Dict[str, Any]) -> IdentifierCategory:
     return IdentifierCategory(
-        accepted=frozenset(raw["accepted"]),  # type: ignore[arg-type]
+        accepted=frozenset(raw["accepted"]),
         case_sensitive=bool(raw["case_sensitive"]),
-        compile_aliases=frozenset(raw.get("compile_aliases", ())),  # type: ignore[arg-type]
-        rejected_public=dict(raw.get("rejected_public", {})),  # type: ignore[arg-type]
+        compile_aliases=frozenset(raw.get("compile_aliases", ())),
+        rejected_public=dict(raw.get("rejected_public", {})),
     )
 
 

@@ -65,13 +65,13 @@ def _compile_aliases(function_name: str) -> List[str]:
                     continue
                 for comparator in compare.comparators:
                     if isinstance(comparator, (ast.List, ast.Tuple, ast.Set)):
-                        return sorted(elt.value for elt in comparator.elts if isinstance(elt, ast.Constant))
+                        return sorted(str(elt.value) for elt in comparator.elts if isinstance(elt, ast.Constant))
     raise RuntimeError(f"compile_utils.{function_name} no longer compares a lower-cased name with a list")
 
 
 def _fits_with_loss(loss: str) -> bool:
-    import numpy as np
     import keras
+    import numpy as np
 
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
     model.compile(optimizer="sgd", loss=loss)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterable, Optional
+from typing import Dict, Iterable, Optional, Tuple
 
 
 def _normalized(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "").replace(" ", "")
 
 
-def _preference(name: str) -> tuple:
+def _preference(name: str) -> Tuple[bool, int, str]:
     # Prefer the snake_case function name over the CamelCase class and upper-case aliases.
     return (name != name.lower(), len(name), name)
 
@@ -27,7 +27,7 @@ def closest(name: str, candidates: Iterable[str], cutoff: float = 0.75) -> Optio
     for candidate in pool:
         if _normalized(candidate) == wanted:
             return candidate
-    by_lower = {}
+    by_lower: Dict[str, str] = {}
     for candidate in pool:
         by_lower.setdefault(candidate.lower(), candidate)
     match = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=cutoff)

@@ -118,9 +118,9 @@ def _strings(expr: cst.BaseExpression, scope: Scope, *, containers: bool) -> Ite
                 yield from _strings(element.value, scope, containers=False)
         return
     if containers and isinstance(expr, cst.Dict):
-        for element in expr.elements:
-            if isinstance(element, cst.DictElement):  # keys are output names, not losses
-                yield from _strings(element.value, scope, containers=False)
+        for item in expr.elements:
+            if isinstance(item, cst.DictElement):  # keys are output names, not losses
+                yield from _strings(item.value, scope, containers=False)
         return
     text = _constant_string(expr, scope)
     if text is not None:

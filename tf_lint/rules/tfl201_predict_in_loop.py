@@ -7,8 +7,8 @@ from typing import List, Optional
 
 import libcst as cst
 
-from tf_lint.names import ImportTable
 from tf_lint.diagnostics import Severity
+from tf_lint.names import ImportTable
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, is_int, keyword, last_name, short_code
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind

@@ -9,7 +9,7 @@ estimator built in the file...), and, for ``compile``, the arguments have Keras'
 from __future__ import annotations
 
 import enum
-from typing import Optional, Set
+from typing import AbstractSet, Optional
 
 import libcst as cst
 
@@ -74,7 +74,7 @@ def receiver_kind(
     return Receiver.UNKNOWN
 
 
-def method_call(node: cst.Call, names: Set[str]) -> Optional[cst.BaseExpression]:
+def method_call(node: cst.Call, names: AbstractSet[str]) -> Optional[cst.BaseExpression]:
     """The receiver of ``<receiver>.<method>(...)`` when ``method`` is in ``names``."""
     func = node.func
     if isinstance(func, cst.Attribute) and func.attr.value in names:

@@ -76,15 +76,15 @@ def _one_sample_call(node: cst.Call, loop_vars: Set[str], imports: ImportTable) 
         data, axis = argument(node, "a", 0) or argument(node, "input", 0), argument(node, "axis", 1)
         return data is not None and axis is not None and is_int(axis.value, 0) and _mentions(data.value, loop_vars)
     if function in _ARRAY_OF:
-        data = node.args[0].value if node.args and node.args[0].keyword is None else None
+        literal = node.args[0].value if node.args and node.args[0].keyword is None else None
         return (
-            isinstance(data, (cst.List, cst.Tuple))
-            and len(data.elements) == 1
-            and _mentions(data.elements[0].value, loop_vars)
+            isinstance(literal, (cst.List, cst.Tuple))
+            and len(literal.elements) == 1
+            and _mentions(literal.elements[0].value, loop_vars)
         )
     if function in _RESHAPE:
-        data, shape = node.args[0].value if node.args else None, argument(node, "shape", 1)
-        return data is not None and shape is not None and _leading_one(shape.value) and _mentions(data, loop_vars)
+        array, shape = node.args[0].value if node.args else None, argument(node, "shape", 1)
+        return array is not None and shape is not None and _leading_one(shape.value) and _mentions(array, loop_vars)
     if isinstance(node.func, cst.Attribute) and node.func.attr.value == "reshape" and node.args:
         first = node.args[0].value  # item.reshape(1, -1) or item.reshape((1, 28, 28))
         return (is_int(first, 1) or _leading_one(first)) and _mentions(node.func.value, loop_vars)
