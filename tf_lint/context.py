@@ -37,6 +37,8 @@ class FileContext:
         self.loops: List[Loop] = []
         self.findings: List[Finding] = []
         self.deferred: List[Tuple[Type[RuleMeta], Callable[[], None]]] = []
+        # ``with pytest.raises(...)`` / ``self.assertRaises(...)`` bodies fail on purpose.
+        self.expected_error_blocks: List[cst.With] = []
 
     def add_finding(self, node: cst.CSTNode, rule: Type[RuleMeta], message: str) -> None:
         self.findings.append((node, rule, message))
@@ -160,6 +162,10 @@ class ContextEnter(Visitor):
         if node.asname is not None:
             self._bind_target(node.asname.name, None)
 
+    def visit_With(self, node: cst.With) -> None:
+        if any(_expects_error(item.item) for item in node.items):
+            self.ctx.expected_error_blocks.append(node)
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None:
             self._bind_target(node.name.name, None)
@@ -261,6 +267,14 @@ class ContextExit(Visitor):
 
     leave_For = _pop_loop
     leave_While = _pop_loop
+
+
+_RAISES_HELPERS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+
+
+def _expects_error(expr: cst.BaseExpression) -> bool:
+    """``pytest.raises(...)``, ``self.assertRaises(...)`` and friends."""
+    return isinstance(expr, cst.Call) and _last_name(expr.func) in _RAISES_HELPERS
 
 
 def _last_name(expr: cst.BaseExpression) -> Optional[str]:

@@ -111,12 +111,15 @@ def _positioned(path: str, module: cst.Module, ctx: FileContext, failures: _Fail
     # Positions cost a full code-generation pass: pay for them only when there is a finding.
     # unsafe_skip_copy keeps node identity, so the nodes rules reported are the ones positioned.
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    expected_errors = [(positions[b].start.line, positions[b].end.line) for b in ctx.expected_error_blocks]
     seen = set()
     diagnostics = []
     for node, rule, message in ctx.findings:
         if rule in failed:
             continue
         position = positions[node].start
+        if any(first <= position.line <= last for first, last in expected_errors):
+            continue  # code under test that is meant to raise
         diagnostic = Diagnostic(path, position.line, position.column, rule.code, message, rule.severity)
         if diagnostic not in seen:
             seen.add(diagnostic)
