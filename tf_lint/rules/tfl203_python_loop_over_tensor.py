@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
 from tf_lint.diagnostics import Severity
-from tf_lint.rule import Rule
+from tf_lint.rules._loop_rule import LoopRule
 from tf_lint.semantics.expressions import short_code
-from tf_lint.semantics.loops import LoopShape, comprehension_loops, for_statement, indexes_with, range_over_size
+from tf_lint.semantics.loops import LoopShape, indexes_with, range_over_size
 from tf_lint.semantics.scopes import Scope, target_names
 from tf_lint.semantics.tensors import TensorOracle
 from tf_lint.semantics.tracing import EAGER
 
 
-class PythonLoopOverTensor(Rule):
+class PythonLoopOverTensor(LoopRule):
     code = "TFL203"
     name = "python-loop-over-tensor"
     severity = Severity.PERFORMANCE
@@ -46,19 +44,7 @@ class PythonLoopOverTensor(Rule):
         to `Dataset.map`, Keras `call`/`train_step` methods): AutoGraph converts those.
     """
 
-    def visit_For(self, node: cst.For) -> None:
-        self._candidate(for_statement(node))
-
-    def _comprehension(self, node: cst.BaseComp) -> None:
-        for shape in comprehension_loops(node):
-            self._candidate(shape)
-
-    visit_ListComp = _comprehension
-    visit_SetComp = _comprehension
-    visit_DictComp = _comprehension
-    visit_GeneratorExp = _comprehension
-
-    def _candidate(self, loop: LoopShape) -> None:
+    def on_loop(self, loop: LoopShape) -> None:
         scope = self.ctx.scope
         self.defer(lambda: self._check(loop, scope))
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
 from tf_lint.diagnostics import Severity
-from tf_lint.rule import Rule
-from tf_lint.semantics.loops import STATIC_SHAPE, LoopShape, comprehension_loops, for_statement, range_over_size
+from tf_lint.rules._loop_rule import LoopRule
+from tf_lint.semantics.loops import STATIC_SHAPE, LoopShape, range_over_size
 from tf_lint.semantics.scopes import Scope
 from tf_lint.semantics.tensors import TensorOracle
 from tf_lint.semantics.tracing import TRACED
 
 
-class RangeUnrolledInTfFunction(Rule):
+class RangeUnrolledInTfFunction(LoopRule):
     code = "TFL204"
     name = "python-range-unrolled-in-tf-function"
     severity = Severity.PERFORMANCE
@@ -53,19 +51,7 @@ class RangeUnrolledInTfFunction(Rule):
         wrapped by `tf.function(f)` in the same file, or nested in such a function.
     """
 
-    def visit_For(self, node: cst.For) -> None:
-        self._candidate(for_statement(node))
-
-    def _comprehension(self, node: cst.BaseComp) -> None:
-        for shape in comprehension_loops(node):
-            self._candidate(shape)
-
-    visit_ListComp = _comprehension
-    visit_SetComp = _comprehension
-    visit_DictComp = _comprehension
-    visit_GeneratorExp = _comprehension
-
-    def _candidate(self, loop: LoopShape) -> None:
+    def on_loop(self, loop: LoopShape) -> None:
         ranged = range_over_size(loop.iter, self.ctx.imports)
         if ranged is None or ranged.kind != STATIC_SHAPE:
             return
