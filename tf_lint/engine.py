@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Callable, Collection, Dict, List, Optional, Sequence, Tuple, Type
+from typing import Callable, Collection, Dict, List, Optional, Tuple, Type
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -134,9 +134,3 @@ def _positioned(path: str, module: cst.Module, ctx: FileContext, failures: _Fail
         )
     return sorted(diagnostics)
 
-
-def lint_sources(items: Sequence[Tuple[str, str]], enabled: Optional[Collection[str]] = None) -> List[Diagnostic]:
-    out: List[Diagnostic] = []
-    for path, source in items:
-        out.extend(lint_source(source, path, enabled))
-    return sorted(out)

@@ -27,7 +27,7 @@ class SourceText:
 @dataclass(frozen=True)
 class ReadFailure:
     code: str  # TFL902 or TFL903
-    fields: Dict[str, object]
+    fields: Dict[str, str]
 
 
 def read_source(path: Union[str, Path]) -> Union[SourceText, ReadFailure]:

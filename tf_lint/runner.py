@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import FrozenSet, Iterable, List, Optional
+from typing import FrozenSet, Iterable, List, Optional, Union
 
 from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.engine import lint_source, tool_diagnostic
-from tf_lint.files import ReadFailure, decode_source, read_source
+from tf_lint.files import ReadFailure, SourceText, decode_source, read_source
 from tf_lint.noqa import filter_noqa
 
 
@@ -19,21 +19,26 @@ class RunResult:
     files_checked: int = 0
 
 
+def _codes_for(config: Config, enabled: FrozenSet[str], path: Optional[Path]) -> FrozenSet[str]:
+    """The enabled codes minus what per-file-ignores removes for ``path``."""
+    ignored = tuple(config.ignored_for(path)) if path is not None else ()
+    return frozenset(c for c in enabled if not c.startswith(ignored)) if ignored else enabled
+
+
 def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None) -> List[Diagnostic]:
     """Diagnostics for one decoded source, filtered the way the user configured."""
-    ignored = config.ignored_for(path) if path is not None else ()
-    codes = frozenset(c for c in enabled if not c.startswith(tuple(ignored))) if ignored else enabled
+    codes = _codes_for(config, enabled, path)
     found = [d for d in lint_source(text, display, codes) if d.code in codes]
     return filter_noqa(text, found)
 
 
-def _check_read(result: object, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path]) -> List[Diagnostic]:
+def _check_read(
+    result: Union[SourceText, ReadFailure], display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path]
+) -> List[Diagnostic]:
     if isinstance(result, ReadFailure):
-        diagnostic = tool_diagnostic(display, result.code, 1, 0, **{k: str(v) for k, v in result.fields.items()})
-        ignored = config.ignored_for(path) if path is not None else ()
-        keep = diagnostic.code in enabled and not diagnostic.code.startswith(tuple(ignored))
-        return [diagnostic] if keep else []
-    return check_text(result.text, display, config, enabled, path)  # type: ignore[attr-defined]
+        diagnostic = tool_diagnostic(display, result.code, 1, 0, **result.fields)
+        return [diagnostic] if diagnostic.code in _codes_for(config, enabled, path) else []
+    return check_text(result.text, display, config, enabled, path)
 
 
 def check_paths(files: Iterable[Path], config: Config) -> RunResult:
