@@ -12,6 +12,7 @@ from typing import List, Optional, Sequence
 from tf_lint._version import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+INTERNAL_ERROR = "TFL999"
 
 
 def _codes(value: str) -> List[str]:
@@ -22,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tf-lint",
         description="Static linter for TensorFlow 2 / Keras 3 code.",
-        epilog="Exit status: 0 no findings, 1 findings, 2 usage or configuration error.",
+        epilog="Exit status: 0 no findings, 1 findings, 2 usage or configuration error, or an internal error (TFL999).",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to lint (default: .); '-' reads standard input")
     parser.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to enable (replaces the configured set)")
@@ -85,6 +86,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     out.flush()
     if not args.quiet:
         _summary(result.diagnostics, result.files_checked)
+    if any(d.code == INTERNAL_ERROR for d in result.diagnostics):
+        return EXIT_USAGE  # a bug in tf-lint: never let it pass as "just findings"
     if result.diagnostics and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
