@@ -12,9 +12,20 @@ from typing import Callable, List, Optional, Tuple, Type
 
 import libcst as cst
 
-from tf_lint.names import ImportTable, module_name
+from tf_lint.names import ImportTable, ScopedNames, module_name
 from tf_lint.rule import RuleMeta
-from tf_lint.semantics.scopes import ASSIGN, AUGMENT, DEFINITION, OPAQUE, Binding, Loop, Scope, base_name, target_names
+from tf_lint.semantics.scopes import (
+    ASSIGN,
+    AUGMENT,
+    DEFINITION,
+    IMPORT,
+    OPAQUE,
+    Binding,
+    Loop,
+    Scope,
+    base_name,
+    target_names,
+)
 from tf_lint.semantics.tracing import TF_FUNCTION, TracingFacts
 from tf_lint.walk import Visitor
 
@@ -48,12 +59,21 @@ class FileContext:
         """``stateful=True`` anywhere: the batch size is then part of the model's design."""
         return _STATEFUL.search(self.source) is not None
 
+    def names(self, scope: Optional[Scope] = None) -> ScopedNames:
+        """Import-aware names as seen from ``scope`` (default: where the walk is now)."""
+        return ScopedNames(self.imports, scope or self.scope)
+
     def resolve(self, expr: cst.BaseExpression) -> Optional[str]:
-        return self.imports.resolve(expr)
+        return self.names().resolve(expr)
 
     def enclosing_loops(self) -> List[Loop]:
-        """Loops whose *body* contains the current node (not their iterable or else-clause)."""
-        return [loop for loop in self.loops if loop.in_body]
+        """Loops whose *body* runs the current node once per iteration.
+
+        Not their iterable or else-clause, and not code in a ``def`` or ``lambda`` written
+        inside the loop body (it runs when called, not per iteration).
+        """
+        function = self.scope.enclosing_function()
+        return [loop for loop in self.loops if loop.in_body and loop.function is function]
 
 
 class ContextEnter(Visitor):
@@ -71,10 +91,10 @@ class ContextEnter(Visitor):
         return scope
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.ctx.scope.bind(node.name.value, Binding(DEFINITION))
+        self.ctx.scope.bind(node.name.value, Binding(DEFINITION, definition=node))
         scope = self._push(node, "function")
         self._bind_params(scope, node.params)
-        self.ctx.tracing.add_function(node, scope, self.ctx.imports)
+        self.ctx.tracing.add_function(node, scope, self.ctx.names(scope.parent))
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self._bind_params(self._push(node, "lambda"), node.params)
@@ -88,7 +108,7 @@ class ContextEnter(Visitor):
                 scope.bind(star.name.value, Binding(OPAQUE))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.ctx.scope.bind(node.name.value, Binding(DEFINITION))
+        self.ctx.scope.bind(node.name.value, Binding(DEFINITION, definition=node))
         self._push(node, "class")
 
     def _visit_comprehension(self, node: cst.BaseComp) -> None:
@@ -100,8 +120,7 @@ class ContextEnter(Visitor):
                 scope.bind(name, Binding(OPAQUE))
                 targets.add(name)
             comp = comp.inner_for_in
-        loop = Loop(node, targets, in_body=True)
-        self.ctx.loops.append(loop)
+        self.ctx.loops.append(Loop(node, targets, scope.enclosing_function(), in_body=True))
 
     visit_ListComp = _visit_comprehension
     visit_SetComp = _visit_comprehension
@@ -172,11 +191,10 @@ class ContextEnter(Visitor):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            if alias.asname is not None:
-                self._bind_target(alias.asname.name, None)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._bind(alias.asname.name.value, Binding(IMPORT))
             else:  # ``import a.b.c`` binds ``a``
-                head = module_name(alias.name).split(".", 1)[0]
-                self._bind(head, Binding(OPAQUE))
+                self._bind(module_name(alias.name).split(".", 1)[0], Binding(IMPORT))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
@@ -184,14 +202,27 @@ class ContextEnter(Visitor):
         for alias in node.names:
             target = alias.asname.name if alias.asname is not None else alias.name
             if isinstance(target, cst.Name):
-                self._bind(target.value, Binding(OPAQUE))
+                self._bind(target.value, Binding(IMPORT))
+
+    # ``case {"loss": loss}`` / ``case [first, *rest]`` / ``case {**rest}`` bind names too.
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._bind(node.name.value, Binding(OPAQUE))
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self._bind(node.name.value, Binding(OPAQUE))
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        if node.rest is not None:
+            self._bind(node.rest.value, Binding(OPAQUE))
 
     # -- loops ---------------------------------------------------------------------------
     def visit_For(self, node: cst.For) -> None:
         names = target_names(node.target)
         for name in names:
             self.ctx.scope.bind(name, Binding(OPAQUE))
-        self.ctx.loops.append(Loop(node, set(names)))
+        self.ctx.loops.append(Loop(node, set(names), self.ctx.scope.enclosing_function()))
 
     def visit_For_body(self, node: cst.For) -> None:
         self.ctx.loops[-1].in_body = True
@@ -200,7 +231,7 @@ class ContextEnter(Visitor):
         self.ctx.loops[-1].in_body = False
 
     def visit_While(self, node: cst.While) -> None:
-        self.ctx.loops.append(Loop(node, set()))
+        self.ctx.loops.append(Loop(node, set(), self.ctx.scope.enclosing_function()))
 
     def visit_While_body(self, node: cst.While) -> None:
         self.ctx.loops[-1].in_body = True
@@ -210,18 +241,17 @@ class ContextEnter(Visitor):
 
     # -- facts about how functions are used ------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        tracing = self.ctx.tracing
-        if isinstance(node.func, cst.Name):
-            function = self.ctx.scope.enclosing_function()
-            if function is not None:
-                tracing.called_from.setdefault(node.func.value, set()).add(function.node)
-        if node.args and self.ctx.imports.resolve(node.func) == TF_FUNCTION:
-            name = _last_name(node.args[0].value)
-            if name is not None:
-                tracing.wrapped_by_tf_function.add(name)
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        self._note_value(node.value)
+        tracing, scope = self.ctx.tracing, self.ctx.scope
+        callee = _own_callee(node.func)
+        function = scope.enclosing_function()
+        if callee is not None and function is not None:
+            tracing.called_from.setdefault(callee, set()).add(function)
+        wrapped = _wrapped_by_tf_function(node, self.ctx.names())
+        if wrapped is not None:
+            tracing.note_wrapped(wrapped, scope)
+        for arg in node.args:  # a function passed to anything else may be traced there
+            if arg.value is not wrapped:
+                self._note_value(arg.value)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
@@ -275,6 +305,27 @@ _RAISES_HELPERS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "ass
 def _expects_error(expr: cst.BaseExpression) -> bool:
     """``pytest.raises(...)``, ``self.assertRaises(...)`` and friends."""
     return isinstance(expr, cst.Call) and _last_name(expr.func) in _RAISES_HELPERS
+
+
+def _own_callee(func: cst.BaseExpression) -> Optional[str]:
+    """``f`` for ``f(...)``, ``m`` for ``self.m(...)``/``cls.m(...)``: calls of this file's code."""
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+        return func.attr.value
+    return None
+
+
+def _wrapped_by_tf_function(node: cst.Call, names: ScopedNames) -> Optional[cst.BaseExpression]:
+    """The function in ``tf.function(f, ...)``, ``tf.function(func=f)`` or ``tf.function(...)(f)``."""
+    if node.args and isinstance(node.func, cst.Call) and names.resolve(node.func.func) == TF_FUNCTION:
+        return node.args[0].value
+    if names.resolve(node.func) != TF_FUNCTION:
+        return None
+    for arg in node.args:
+        if (arg.keyword is None and not arg.star) or (arg.keyword is not None and arg.keyword.value == "func"):
+            return arg.value
+    return None
 
 
 def _last_name(expr: cst.BaseExpression) -> Optional[str]:

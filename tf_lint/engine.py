@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
-from typing import Callable, Collection, Dict, List, Optional, Tuple, Type
+import sys
+from typing import Callable, Collection, Dict, Iterator, List, Optional, Tuple, Type
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -18,6 +20,7 @@ from tf_lint.walk import Visitor, Walker
 # A file that never spells one of these cannot import TensorFlow or Keras, so no rule can
 # fire on it: skip it without parsing (the parse is most of the cost).
 _ML_MARKER = re.compile(r"tensorflow|keras")
+_RECURSION_LIMIT = 20_000
 
 
 def mentions_ml(source: str) -> bool:
@@ -56,6 +59,22 @@ class _Failures:
             self.failed[rule] = (node, error)
 
 
+@contextlib.contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Room for deeply nested code (a 400-branch elif chain, 350 terms joined by +).
+
+    From Python 3.11 on, Python-to-Python calls do not use the C stack, so a higher limit is
+    safe there; older interpreters keep theirs and report such files as TFL999.
+    """
+    previous = sys.getrecursionlimit()
+    if sys.version_info >= (3, 11) and previous < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
 def lint_source(
     source: str,
     path: str = "<stdin>",
@@ -66,6 +85,14 @@ def lint_source(
     """Every finding of the enabled rules in ``source``, sorted; no noqa or ignore filtering."""
     if prefilter and not mentions_ml(source):
         return []
+    with _deep_recursion():
+        try:
+            return _lint(source, path, enabled)
+        except RecursionError:
+            return [tool_diagnostic(path, "TFL999", rule="the engine", detail="the file nests too deeply")]
+
+
+def _lint(source: str, path: str, enabled: Optional[Collection[str]]) -> List[Diagnostic]:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -81,7 +108,7 @@ def lint_source(
     try:
         Walker([ContextEnter(ctx), *rules, ContextExit(ctx)], failures.record).walk(module)
     except RecursionError:
-        return [tool_diagnostic(path, "TFL999", rule="the traversal", detail="the file nests too deeply")]
+        raise  # reported by lint_source as "nests too deeply", not as an engine bug
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not end the run
         return [tool_diagnostic(path, "TFL999", rule="the engine", detail=f"{type(error).__name__}: {error}")]
     for rule_class, check in ctx.deferred:

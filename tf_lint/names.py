@@ -9,9 +9,12 @@ and never string-match ``tf.`` themselves.
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
 import libcst as cst
+
+if TYPE_CHECKING:
+    from tf_lint.semantics.scopes import Scope
 
 # Longest prefixes first. ``tf.keras`` is Keras 3 in TF >= 2.16 (keras-runtime-facts §0),
 # and ``tf.compat.v1.keras``/``tf.compat.v2.keras`` are the same module.
@@ -157,3 +160,33 @@ class ImportTable:
 
     def is_imported_name(self, local: str) -> bool:
         return local in self._targets
+
+
+class Names(Protocol):
+    """What rules and semantic helpers need to ask about names."""
+
+    def resolve(self, expr: cst.BaseExpression) -> Optional[str]: ...
+
+    def is_imported_name(self, local: str) -> bool: ...
+
+
+class ScopedNames:
+    """The import table as seen from one scope: a local rebinding hides the import.
+
+    ``losses = {"cls": 1.0}`` in a function means ``losses.get(...)`` there is a dict
+    lookup, not ``keras.losses.get``. Bindings are read when a question is asked, so ask after
+    the traversal for an answer that accounts for the whole scope.
+    """
+
+    def __init__(self, imports: ImportTable, scope: "Scope") -> None:
+        self.imports = imports
+        self.scope = scope
+
+    def resolve(self, expr: cst.BaseExpression) -> Optional[str]:
+        parts = dotted_parts(expr)
+        if not parts or self.scope.shadows_import(parts[0]):
+            return None
+        return self.imports.resolve(expr)
+
+    def is_imported_name(self, local: str) -> bool:
+        return self.imports.is_imported_name(local) and not self.scope.shadows_import(local)

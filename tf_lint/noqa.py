@@ -20,6 +20,16 @@ from tf_lint.diagnostics import Diagnostic
 _INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _FILE = re.compile(r"\s*# (?:flake8|tf-lint)[:=]\s*noqa", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[,\s]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def physical_lines(source: str) -> List[str]:
+    """Lines as Python and flake8 count them: only \\n, \\r\\n and \\r end a line.
+
+    ``str.splitlines`` also splits on form feeds, U+2028 and friends, which would shift
+    every line number after them.
+    """
+    return _LINE.findall(source)
 
 
 def file_is_exempt(lines: Iterable[str]) -> bool:
@@ -63,7 +73,7 @@ def filter_noqa(source: str, diagnostics: List[Diagnostic]) -> List[Diagnostic]:
     """Drop diagnostics silenced by noqa comments in ``source``."""
     if not diagnostics or "noqa" not in source.lower():
         return diagnostics
-    lines = source.splitlines(keepends=True)
+    lines = physical_lines(source)
     if file_is_exempt(lines):
         return []
     mapping = _logical_line_map(source, lines)

@@ -53,10 +53,10 @@ class UnknownLoss(Rule):
         if not self.ctx.imports.imports_ml or self.ctx.imports.legacy_keras:
             return
         scope = self.ctx.scope
-        if self.ctx.resolve(node.func) == LOSSES_GET:
+        if self.ctx.imports.resolve(node.func) == LOSSES_GET:  # cheap; rebinding is checked later
             arg = argument(node, "identifier", 0)
             if arg is not None:
-                self.defer(lambda: self._check_all(arg.value, scope, in_compile=False))
+                self.defer(lambda: self._check_getter(node, arg.value, scope))
             return
         receiver = method_call(node, {"compile"})
         if receiver is None:
@@ -66,8 +66,12 @@ class UnknownLoss(Rule):
             return
         self.defer(lambda: self._check_compile(node, receiver, loss.value, scope))
 
+    def _check_getter(self, node: cst.Call, identifier: cst.BaseExpression, scope: Scope) -> None:
+        if self.ctx.names(scope).resolve(node.func) == LOSSES_GET:
+            self._check_all(identifier, scope, in_compile=False)
+
     def _check_compile(self, node: cst.Call, receiver: cst.BaseExpression, loss: cst.BaseExpression, scope: Scope) -> None:
-        kind = receiver_kind(receiver, scope, self.ctx.imports, method="compile")
+        kind = receiver_kind(receiver, scope, self.ctx.names(scope), method="compile")
         if kind is Receiver.NOT_KERAS:
             return
         if kind is Receiver.UNKNOWN and not _has_keras_compile_shape(node):
@@ -86,7 +90,10 @@ class UnknownLoss(Rule):
         rejected = losses.rejected_public.get(text)
         kind = "unknown" if rejected is None else "unusable"
         if rejected == "NotImplementedError":
-            consequence = f"it is the abstract base class; Keras raises NotImplementedError {when}"
+            if in_compile:
+                consequence = f"it is the abstract base class; Keras raises NotImplementedError {when}"
+            else:
+                consequence = "it is the abstract base class; the loss this returns raises NotImplementedError when called"
             advice = "; pick a concrete loss"
         elif rejected is not None:
             consequence = f"Keras does not accept it as a string and raises {rejected} {when}"

@@ -84,13 +84,13 @@ class PredictInLoop(Rule):
         method: Optional[str],
     ) -> None:
         """``method`` is None for a direct call of the model, ``model(x)``."""
-        kind = receiver_kind(model, scope, self.ctx.imports, method)
+        kind = receiver_kind(model, scope, self.ctx.names(scope), method)
         if kind is Receiver.NOT_KERAS:
             return
         # Calling an unknown object is evidence of nothing unless its name says "model".
         if method is None and kind is not Receiver.KERAS and not _MODEL_LIKE_NAME.search(last_name(model)):
             return
-        if sample_of_enclosing_loop(data, loops, self.ctx.imports):
+        if sample_of_enclosing_loop(node, data, loops, self.ctx.names(scope)):
             self.report(
                 node,
                 call=call,
@@ -99,8 +99,12 @@ class PredictInLoop(Rule):
             )
 
     def _batch_size_one(self, node: cst.Call, receiver: cst.BaseExpression, batch_size: cst.Arg, scope: Scope) -> None:
-        if self.ctx.builds_stateful_rnn or receiver_kind(receiver, scope, self.ctx.imports, "predict") is Receiver.NOT_KERAS:
+        names = self.ctx.names(scope)
+        if self.ctx.builds_stateful_rnn or receiver_kind(receiver, scope, names, "predict") is Receiver.NOT_KERAS:
             return
+        data = argument(node, "x", 0)
+        if data is not None and single_sample(data.value, None, names):
+            return  # one sample anyway: a larger batch_size would change nothing
         self.report(
             batch_size,
             call=f"{short_code(receiver)}.predict(batch_size=1)",

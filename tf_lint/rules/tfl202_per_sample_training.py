@@ -52,20 +52,20 @@ class PerSampleTraining(Rule):
         call = f"{short_code(receiver)}.{method}()"
 
         def check() -> None:
-            if receiver_kind(receiver, scope, self.ctx.imports, method) is Receiver.NOT_KERAS:
+            if receiver_kind(receiver, scope, self.ctx.names(scope), method) is Receiver.NOT_KERAS:
                 return
             batch_size = keyword(node, "batch_size")
-            if method in ("fit", "evaluate") and batch_size is not None and is_int(batch_size.value, 1):
+            if method == "fit" and batch_size is not None and is_int(batch_size.value, 1):
                 if not self.ctx.builds_stateful_rnn:
                     self.report(
                         batch_size,
-                        call=f"{short_code(receiver)}.{method}(batch_size=1)",
-                        what="takes one gradient step per sample" if method == "fit" else "runs one sample per step",
+                        call=f"{short_code(receiver)}.fit(batch_size=1)",
+                        what="takes one gradient step per sample",
                         advice="use a larger batch_size (the default is 32): measured 3x slower on a CPU and 32x on a GPU",
                     )
                 return
             data = argument(node, "x", 0)
-            if loops and data is not None and sample_of_enclosing_loop(data.value, loops, self.ctx.imports):
+            if loops and data is not None and sample_of_enclosing_loop(node, data.value, loops, self.ctx.names(scope)):
                 self.report(
                     node,
                     call=call,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from tf_lint.diagnostics import Severity
+from tf_lint.names import Names
 from tf_lint.rules._loop_rule import LoopRule
 from tf_lint.semantics.expressions import short_code
 from tf_lint.semantics.loops import LoopShape, indexes_with, range_over_size
@@ -38,7 +41,8 @@ class PythonLoopOverTensor(LoopRule):
     known_problems = """
         Fires only when `t` is known to be a tensor: every binding of the name in its scope is
         a TensorFlow op that returns one tensor (`tf.constant`, `tf.random.normal`,
-        `tf.reshape`...). Loops over a `tf.data.Dataset`, a list of tensors
+        `tf.reshape`...). Loops over `tf.range(n)` are counters (an epoch loop, say) and are not
+        flagged. Loops over a `tf.data.Dataset`, a list of tensors
         (`tf.unstack(t)`, `model.weights`), NumPy arrays or function parameters are not
         flagged, nor are loops in code that may be traced (`@tf.function`, functions passed
         to `Dataset.map`, Keras `call`/`train_step` methods): AutoGraph converts those.
@@ -52,7 +56,8 @@ class PythonLoopOverTensor(LoopRule):
         if self.ctx.tracing.state(scope) != EAGER:
             return
         oracle = TensorOracle(self.ctx.imports)
-        ranged = range_over_size(loop.iter, self.ctx.imports)
+        names = self.ctx.names(scope)
+        ranged = range_over_size(loop.iter, names)
         if ranged is not None:
             index_names = target_names(loop.target)
             if (
@@ -62,6 +67,15 @@ class PythonLoopOverTensor(LoopRule):
             ):
                 self.report(loop.node, tensor=ranged.array.value)
             return
-        if oracle.is_tensor(loop.iter, scope):
-            name = short_code(loop.iter)
-            self.report(loop.node, tensor=name)
+        if oracle.is_tensor(loop.iter, scope) and not _is_counter(loop.iter, scope, names):
+            self.report(loop.node, tensor=short_code(loop.iter))
+
+
+def _is_counter(expr: cst.BaseExpression, scope: Scope, names: Names) -> bool:
+    """``for epoch in tf.range(n)``: the elements are step counters, the body is arbitrary work."""
+    if isinstance(expr, cst.Call):
+        return names.resolve(expr.func) == "tensorflow.range"
+    if isinstance(expr, cst.Name):
+        bindings = scope.bindings_of(expr.value)
+        return bool(bindings) and all(b.value is not None and _is_counter(b.value, scope, names) for b in bindings)
+    return False

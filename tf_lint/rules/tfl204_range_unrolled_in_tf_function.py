@@ -14,7 +14,7 @@ class RangeUnrolledInTfFunction(LoopRule):
     code = "TFL204"
     name = "python-range-unrolled-in-tf-function"
     severity = Severity.PERFORMANCE
-    message = "'for ... in range({bound})' inside a tf.function is unrolled at trace time (one copy of the body per element); loop over tf.range(tf.shape({tensor})[0]) to build one graph loop"
+    message = "'for ... in range({bound})' inside a tf.function is unrolled at trace time (one copy of the body per element); loop over tf.range({dynamic}) to build one graph loop"
     summary = "Flags a Python `range` over a tensor's static size (`t.shape[k]`, `len(t)`) inside a `tf.function`."
     rationale = """
         AutoGraph turns a loop into a graph `while` only when the bound is a tensor. A Python
@@ -62,7 +62,7 @@ class RangeUnrolledInTfFunction(LoopRule):
                 return
             name = ranged.array.value
             if _is_traced_parameter(scope, name) or TensorOracle(self.ctx.imports).is_tensor(ranged.array, scope):
-                self.report(loop.node, bound=ranged.spelled, tensor=name)
+                self.report(loop.node, bound=ranged.spelled, dynamic=ranged.as_tensor)
 
         self.defer(check)
 

@@ -87,7 +87,7 @@ class UnbatchedDataset(Rule):
             self._assign(node.target.value, node.value)
 
     def _assign(self, name: str, value: Optional[cst.BaseExpression]) -> None:
-        self.flow.assign(name, value, self.ctx.scope.node, conditional=self.branch_depth[-1] > 0)
+        self.flow.assign(name, value, self.ctx.scope, conditional=self.branch_depth[-1] > 0)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Name):
@@ -115,12 +115,12 @@ class UnbatchedDataset(Rule):
         method = node.func.attr.value  # type: ignore[attr-defined]
         scope = self.ctx.scope
         datasets = [arg.value for arg in (argument(node, "x", 0), keyword(node, "validation_data")) if arg is not None]
-        unbatched = [d for d in datasets if self.flow.state_of(d, scope.node) == UNBATCHED]
+        unbatched = [d for d in datasets if self.flow.state_of(d, scope) == UNBATCHED]
         if not unbatched:
             return
 
         def check() -> None:
-            if receiver_kind(receiver, scope, self.ctx.imports, method) is not Receiver.NOT_KERAS:
+            if receiver_kind(receiver, scope, self.ctx.names(scope), method) is not Receiver.NOT_KERAS:
                 for data in unbatched:
                     self.report(data, method=method)
 

@@ -35,7 +35,10 @@ def argument(node: cst.Call, name: str, index: int) -> Optional[cst.Arg]:
 def string_value(expr: cst.BaseExpression) -> Optional[str]:
     """The text of a plain or implicitly concatenated string literal (no f-strings)."""
     if isinstance(expr, cst.SimpleString):
-        value = expr.evaluated_value
+        try:
+            value = expr.evaluated_value
+        except (SyntaxError, ValueError):  # "\N{BOGUS}", "\x": libcst parses it, Python would not
+            return None
         return value if isinstance(value, str) else None
     if isinstance(expr, cst.ConcatenatedString):
         left, right = string_value(expr.left), string_value(expr.right)

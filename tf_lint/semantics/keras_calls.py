@@ -13,8 +13,8 @@ from typing import AbstractSet, Optional
 
 import libcst as cst
 
-from tf_lint.names import ImportTable
-from tf_lint.semantics.scopes import ASSIGN, DEFINITION, Scope
+from tf_lint.names import Names
+from tf_lint.semantics.scopes import ASSIGN, DEFINITION, IMPORT, Scope
 
 _MODEL_FACTORIES = frozenset(
     {
@@ -43,7 +43,7 @@ def is_model_factory(qualified: Optional[str]) -> bool:
 
 
 def receiver_kind(
-    receiver: cst.BaseExpression, scope: Scope, imports: ImportTable, method: Optional[str] = None
+    receiver: cst.BaseExpression, scope: Scope, names: Names, method: Optional[str] = None
 ) -> Receiver:
     """What the object a method is called on is, as far as this file tells.
 
@@ -51,27 +51,73 @@ def receiver_kind(
     and does not derive from Keras is the class's own method (a ``Query.compile``), not Keras'.
     """
     if method is not None and isinstance(receiver, cst.Name) and receiver.value == "self":
-        if _own_non_keras_method(scope, method, imports):
+        if _own_non_keras_method(scope, method, names):
             return Receiver.NOT_KERAS
     if not isinstance(receiver, cst.Name):
-        if isinstance(receiver, cst.Attribute) and imports.resolve(receiver) is not None:
+        if isinstance(receiver, cst.Attribute) and names.resolve(receiver) is not None:
             return Receiver.NOT_KERAS  # ``tf.nn.compile``-like module paths are never models
         return Receiver.UNKNOWN
     owner = scope.owner_of(receiver.value)
     if owner is None:
-        return Receiver.NOT_KERAS if imports.is_imported_name(receiver.value) else Receiver.UNKNOWN
+        return Receiver.NOT_KERAS if names.is_imported_name(receiver.value) else Receiver.UNKNOWN
     bindings = owner.bindings.get(receiver.value, [])
-    if any(b.kind == DEFINITION for b in bindings):
-        return Receiver.NOT_KERAS  # a function or class defined here, not a model object
-    values = [b.value for b in bindings if b.kind == ASSIGN and b.value is not None]
-    if imports.is_imported_name(receiver.value) and owner is scope.module():
+    if any(b.kind in (DEFINITION, IMPORT) for b in bindings):
+        return Receiver.NOT_KERAS  # a module, a function or a class, not a model object
+    kinds = [
+        _made_by(b.value, owner, names) if b.kind == ASSIGN and b.value is not None else Receiver.UNKNOWN
+        for b in bindings
+    ]
+    if Receiver.NOT_KERAS in kinds:
         return Receiver.NOT_KERAS
-    made_by = [imports.resolve(v.func) for v in values if isinstance(v, cst.Call)]
-    if any(q is not None and not q.startswith("keras.") and not q.startswith("tensorflow.") for q in made_by):
-        return Receiver.NOT_KERAS
-    if values and len(made_by) == len(values) == len(bindings) and all(is_model_factory(q) for q in made_by):
+    if kinds and all(kind is Receiver.KERAS for kind in kinds):
         return Receiver.KERAS
     return Receiver.UNKNOWN
+
+
+def _made_by(value: cst.BaseExpression, scope: Scope, names: Names) -> Receiver:
+    """The kind of object ``value`` builds: a Keras model factory, another library, a local class."""
+    if not isinstance(value, cst.Call):
+        return Receiver.UNKNOWN
+    qualified = names.resolve(value.func)
+    if is_model_factory(qualified):
+        return Receiver.KERAS
+    if qualified is not None:
+        top = qualified.split(".", 1)[0]
+        return Receiver.UNKNOWN if top in ("keras", "tensorflow", "tf_keras") else Receiver.NOT_KERAS
+    if isinstance(value.func, cst.Name):
+        definition = _class_definition(value.func.value, scope)
+        if definition is not None:
+            return class_kind(definition, scope, names)
+    return Receiver.UNKNOWN
+
+
+def _class_definition(name: str, scope: Scope) -> Optional[cst.ClassDef]:
+    bindings = scope.bindings_of(name)
+    if len(bindings) == 1 and isinstance(bindings[0].definition, cst.ClassDef):
+        return bindings[0].definition
+    return None
+
+
+def class_kind(definition: cst.ClassDef, scope: Scope, names: Names, _depth: int = 0) -> Receiver:
+    """KERAS if a base is Keras (directly or through classes of this file); NOT_KERAS if the
+    class has no base but ``object`` and such classes; UNKNOWN when a base comes from elsewhere
+    (a project's own ``BaseModel`` may well wrap ``keras.Model``)."""
+    result = Receiver.NOT_KERAS
+    for base in definition.bases:
+        if base.keyword is not None:
+            continue  # metaclass=...
+        qualified = names.resolve(base.value)
+        if qualified is not None and qualified.startswith("keras."):
+            return Receiver.KERAS
+        if isinstance(base.value, cst.Name) and base.value.value == "object":
+            continue
+        parent = _class_definition(base.value.value, scope) if isinstance(base.value, cst.Name) else None
+        kind = class_kind(parent, scope, names, _depth + 1) if parent is not None and _depth < 8 else Receiver.UNKNOWN
+        if kind is Receiver.KERAS:
+            return Receiver.KERAS
+        if kind is Receiver.UNKNOWN:
+            result = Receiver.UNKNOWN
+    return result
 
 
 def method_call(node: cst.Call, names: AbstractSet[str]) -> Optional[cst.BaseExpression]:
@@ -82,12 +128,11 @@ def method_call(node: cst.Call, names: AbstractSet[str]) -> Optional[cst.BaseExp
     return None
 
 
-def _own_non_keras_method(scope: Scope, method: str, imports: ImportTable) -> bool:
+def _own_non_keras_method(scope: Scope, method: str, names: Names) -> bool:
     function = scope.enclosing_function()
     owner = function.parent if function is not None else None
     if owner is None or owner.kind != "class" or not isinstance(owner.node, cst.ClassDef):
         return False
     if not any(b.kind == DEFINITION for b in owner.bindings.get(method, [])):
         return False
-    bases = [imports.resolve(base.value) or "" for base in owner.node.bases]
-    return not any(base.startswith("keras.") for base in bases)
+    return class_kind(owner.node, owner.parent or owner, names) is not Receiver.KERAS

@@ -7,8 +7,8 @@ from typing import List, Optional, Sequence
 
 import libcst as cst
 
-from tf_lint.names import ImportTable
-from tf_lint.semantics.expressions import names_in
+from tf_lint.names import Names
+from tf_lint.semantics.expressions import names_in, short_code
 
 STATIC_SHAPE = "static"  # range(t.shape[k]) or range(len(t)): a Python int at trace time
 DYNAMIC_SHAPE = "dynamic"  # range(tf.shape(t)[k]): a tensor bound, AutoGraph makes a while loop
@@ -21,6 +21,7 @@ class RangeOverSize:
     array: cst.Name
     kind: str
     spelled: str  # how the bound was written, for messages
+    as_tensor: str  # the same size as a tensor, e.g. tf.shape(t)[1]
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,13 @@ def comprehension_loops(node: cst.BaseComp) -> List[LoopShape]:
     return shapes
 
 
-def _is_builtin_range(func: cst.BaseExpression, imports: ImportTable) -> bool:
-    return isinstance(func, cst.Name) and func.value == "range" and not imports.is_imported_name("range")
+def _is_builtin_range(func: cst.BaseExpression, names: Names) -> bool:
+    return isinstance(func, cst.Name) and func.value == "range" and not names.is_imported_name("range")
 
 
-def range_over_size(iter_expr: cst.BaseExpression, imports: ImportTable) -> Optional[RangeOverSize]:
+def range_over_size(iter_expr: cst.BaseExpression, names: Names) -> Optional[RangeOverSize]:
     """Recognise ``range(t.shape[k])``, ``range(len(t))`` and ``range(tf.shape(t)[k])``."""
-    if not isinstance(iter_expr, cst.Call) or not _is_builtin_range(iter_expr.func, imports):
+    if not isinstance(iter_expr, cst.Call) or not _is_builtin_range(iter_expr.func, names):
         return None
     positional = [a for a in iter_expr.args if a.keyword is None and not a.star]
     if len(positional) not in (1, 2, 3) or len(positional) != len(iter_expr.args):
@@ -66,21 +67,24 @@ def range_over_size(iter_expr: cst.BaseExpression, imports: ImportTable) -> Opti
     if isinstance(stop, cst.Call) and isinstance(stop.func, cst.Name) and stop.func.value == "len":
         if len(stop.args) == 1 and isinstance(stop.args[0].value, cst.Name):
             array = stop.args[0].value
-            return RangeOverSize(array, STATIC_SHAPE, f"len({array.value})")
+            return RangeOverSize(array, STATIC_SHAPE, f"len({array.value})", f"tf.shape({array.value})[0]")
         return None
     if not isinstance(stop, cst.Subscript):
         return None
     sized = stop.value
+    index = short_code(stop.slice[0].slice) if len(stop.slice) == 1 else "..."
     if isinstance(sized, cst.Attribute) and sized.attr.value == "shape" and isinstance(sized.value, cst.Name):
-        return RangeOverSize(sized.value, STATIC_SHAPE, f"{sized.value.value}.shape[...]")
+        name = sized.value.value
+        return RangeOverSize(sized.value, STATIC_SHAPE, f"{name}.shape[{index}]", f"tf.shape({name})[{index}]")
     if (
         isinstance(sized, cst.Call)
-        and imports.resolve(sized.func) == "tensorflow.shape"
+        and names.resolve(sized.func) == "tensorflow.shape"
         and sized.args
         and isinstance(sized.args[0].value, cst.Name)
     ):
         array = sized.args[0].value
-        return RangeOverSize(array, DYNAMIC_SHAPE, f"tf.shape({array.value})[...]")
+        spelled = f"tf.shape({array.value})[{index}]"
+        return RangeOverSize(array, DYNAMIC_SHAPE, spelled, spelled)
     return None
 
 

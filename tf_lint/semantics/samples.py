@@ -13,7 +13,7 @@ from typing import Iterable, Optional, Sequence, Set
 
 import libcst as cst
 
-from tf_lint.names import ImportTable
+from tf_lint.names import Names
 from tf_lint.semantics.expressions import argument, is_int, names_in
 from tf_lint.semantics.scopes import Loop
 
@@ -36,16 +36,16 @@ def _is_plus_one(upper: cst.BaseExpression, lower: cst.BaseExpression) -> bool:
     )
 
 
-def _adds_axis(element: cst.SubscriptElement, imports: ImportTable) -> bool:
+def _adds_axis(element: cst.SubscriptElement, names: Names) -> bool:
     index = element.slice
     if not isinstance(index, cst.Index):
         return False
     value = index.value
-    return (isinstance(value, cst.Name) and value.value == "None") or imports.resolve(value) in _NEWAXIS
+    return (isinstance(value, cst.Name) and value.value == "None") or names.resolve(value) in _NEWAXIS
 
 
-def _one_sample_subscript(node: cst.Subscript, loop_vars: Set[str], imports: ImportTable) -> bool:
-    if _adds_axis(node.slice[0], imports):
+def _one_sample_subscript(node: cst.Subscript, loop_vars: Set[str], names: Names) -> bool:
+    if _adds_axis(node.slice[0], names):
         return _mentions(node, loop_vars)  # item[None], x[i][None, ...], x[None, i]
     if len(node.slice) != 1:
         return False
@@ -70,8 +70,8 @@ def _leading_one(shape: Optional[cst.BaseExpression]) -> bool:
     return shape is not None and is_int(shape, 1)
 
 
-def _one_sample_call(node: cst.Call, loop_vars: Set[str], imports: ImportTable) -> bool:
-    function = imports.resolve(node.func)
+def _one_sample_call(node: cst.Call, loop_vars: Set[str], names: Names) -> bool:
+    function = names.resolve(node.func)
     if function in _EXPAND_DIMS:
         data, axis = argument(node, "a", 0) or argument(node, "input", 0), argument(node, "axis", 1)
         return data is not None and axis is not None and is_int(axis.value, 0) and _mentions(data.value, loop_vars)
@@ -91,27 +91,34 @@ def _one_sample_call(node: cst.Call, loop_vars: Set[str], imports: ImportTable) 
     return False
 
 
-def single_sample(expr: cst.BaseExpression, loop_vars: Iterable[str], imports: ImportTable) -> bool:
-    """True when ``expr`` is one sample (with a batch axis of 1) picked by a loop variable."""
-    wanted = set(loop_vars)
+def single_sample(expr: cst.BaseExpression, loop_vars: Optional[Iterable[str]], names: Names) -> bool:
+    """True when ``expr`` is one sample (with a batch axis of 1) picked by a loop variable.
+
+    With ``loop_vars=None`` any one-sample shape counts (``img[None]``), loop or not.
+    """
+    wanted = set(loop_vars) if loop_vars is not None else set(names_in(expr))
     if not wanted:
         return False
     if isinstance(expr, cst.Subscript):
-        return _one_sample_subscript(expr, wanted, imports)
+        return _one_sample_subscript(expr, wanted, names)
     if isinstance(expr, cst.Call):
-        return _one_sample_call(expr, wanted, imports)
+        return _one_sample_call(expr, wanted, names)
     return False
 
 
-def sample_of_enclosing_loop(expr: cst.BaseExpression, loops: Sequence[Loop], imports: ImportTable) -> bool:
-    """``expr`` is one sample picked by one of ``loops``' variables, from data the loop does not build.
+def sample_of_enclosing_loop(call: cst.Call, expr: cst.BaseExpression, loops: Sequence[Loop], names: Names) -> bool:
+    """``expr`` (an argument of ``call``) is one sample picked by one of ``loops``' variables,
+    and the iterations are independent, so the calls could be one batched call.
 
-    Call only after the traversal, when each loop knows every name its body assigns: if the
-    sampled array is (re)assigned in the loop, step t+1 depends on step t (autoregressive
-    decoding), and batching the calls is not possible.
+    Call only after the traversal, when each loop knows every name its body assigns. If the
+    call reads anything the loop body (re)assigns, other than the loop variable, step t+1
+    depends on step t (autoregressive decoding, a recurrent state fed back), and batching is
+    not possible. ``async for`` loops consume a stream (a serving queue) and are left alone.
     """
     for loop in reversed(loops):
-        if single_sample(expr, loop.targets, imports):
-            sources = set(names_in(expr)) - loop.targets
-            return not sources.intersection(loop.assigned_in_body)
+        if isinstance(loop.node, cst.For) and loop.node.asynchronous is not None:
+            return False
+        if single_sample(expr, loop.targets, names):
+            read = set(names_in(call)) - loop.targets
+            return not read.intersection(loop.assigned_in_body)
     return False

@@ -16,7 +16,8 @@ import libcst as cst
 # "the name holds something we cannot see" for the purposes of type-like questions.
 ASSIGN = "assign"
 AUGMENT = "augment"  # ``x += 1`` keeps whatever x was
-OPAQUE = "opaque"  # parameter, loop target, with/except target, import, unpacking...
+OPAQUE = "opaque"  # parameter, loop target, with/except/match target, unpacking...
+IMPORT = "import"  # the name is a module or an object imported from one
 DEFINITION = "definition"  # def or class statement: the name is a function or a class
 
 
@@ -24,9 +25,10 @@ DEFINITION = "definition"  # def or class statement: the name is a function or a
 class Binding:
     kind: str
     value: Optional[cst.BaseExpression] = None
+    definition: Optional[cst.CSTNode] = None  # the FunctionDef/ClassDef of a DEFINITION
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: scopes are used as dict keys
 class Scope:
     """A function, class, lambda, comprehension or the module."""
 
@@ -39,7 +41,16 @@ class Scope:
     params: List[str] = field(default_factory=list)
 
     def bind(self, name: str, binding: Binding) -> None:
-        self.bindings.setdefault(name, []).append(binding)
+        """Record a binding where Python puts it: ``global``/``nonlocal`` redirect it."""
+        target: Scope = self
+        if name in self.declared_global:
+            target = self.module()
+        elif name in self.declared_nonlocal:
+            enclosing = self.parent
+            while enclosing is not None and (enclosing.kind == "class" or name not in enclosing.bindings):
+                enclosing = enclosing.parent
+            target = enclosing if enclosing is not None else self
+        target.bindings.setdefault(name, []).append(binding)
 
     def owner_of(self, name: str) -> Optional["Scope"]:
         """The scope whose binding ``name`` refers to here, following Python's LEGB rules."""
@@ -59,6 +70,18 @@ class Scope:
         owner = self.owner_of(name)
         return owner.bindings.get(name, []) if owner is not None else []
 
+    def shadows_import(self, name: str) -> bool:
+        """Is ``name`` here something other than what the file imported under that name?
+
+        ``try: import tensorflow as tf`` / ``except ImportError: tf = None`` is a fallback,
+        not a rebinding, so assignments of ``None`` do not count.
+        """
+        bindings = self.bindings_of(name)
+        return any(
+            b.kind != IMPORT and not (b.kind == ASSIGN and isinstance(b.value, cst.Name) and b.value.value == "None")
+            for b in bindings
+        )
+
     def module(self) -> "Scope":
         scope = self
         while scope.parent is not None:
@@ -74,10 +97,15 @@ class Scope:
 
 @dataclass
 class Loop:
-    """A ``for``/``while`` statement or a comprehension, with what its body (re)binds."""
+    """A ``for``/``while`` statement or a comprehension, with what its body (re)binds.
+
+    ``function`` is the function (or lambda) the loop runs in, None at module level: code in a
+    ``def`` or ``lambda`` written inside the loop body does not run once per iteration.
+    """
 
     node: cst.CSTNode
     targets: Set[str]
+    function: Optional[Scope]
     assigned_in_body: Set[str] = field(default_factory=set)
     in_body: bool = False
 

@@ -14,7 +14,7 @@ from typing import List, Optional, Set
 
 import libcst as cst
 
-from tf_lint.names import ImportTable
+from tf_lint.names import ImportTable, ScopedNames
 from tf_lint.semantics.scopes import ASSIGN, AUGMENT, Binding, Scope
 
 _TOP_LEVEL_OPS = frozenset(
@@ -60,7 +60,7 @@ class TensorOracle:
     def is_tensor(self, expr: cst.BaseExpression, scope: Scope, _seen: Optional[Set[str]] = None) -> bool:
         seen = _seen if _seen is not None else set()
         if isinstance(expr, cst.Call):
-            return is_tensor_op(self.imports.resolve(expr.func))
+            return is_tensor_op(ScopedNames(self.imports, scope).resolve(expr.func))
         if isinstance(expr, cst.Name):
             return self.name_is_tensor(expr.value, scope, seen)
         if isinstance(expr, cst.Subscript):

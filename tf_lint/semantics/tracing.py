@@ -4,16 +4,19 @@ Loops behave differently in the two worlds (keras-runtime-facts §4): a Python l
 tensor is a per-element eager op in eager code, but AutoGraph converts it inside a
 ``tf.function``, where a ``range`` over a static shape is unrolled instead. Rules that
 depend on the difference act only on the answers ``EAGER`` and ``TRACED``.
+
+Functions are identified by (defining scope, name), so ``GraphRunner.step`` being wrapped
+says nothing about ``EagerDebugger.step``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Set
+from typing import Dict, Optional, Set, Tuple
 
 import libcst as cst
 
-from tf_lint.names import ImportTable, dotted_parts
+from tf_lint.names import Names, dotted_parts
 from tf_lint.semantics.scopes import Scope
 
 EAGER = "eager"
@@ -30,11 +33,11 @@ KERAS_TRACED_METHODS = frozenset(
 HARMLESS_DECORATORS = frozenset({"staticmethod", "classmethod", "property", "abstractmethod", "abc.abstractmethod"})
 
 
-def is_tf_function(imports: ImportTable, expr: cst.BaseExpression) -> bool:
+def is_tf_function(names: Names, expr: cst.BaseExpression) -> bool:
     """``tf.function`` itself, or a call of it such as ``tf.function(jit_compile=True)``."""
     if isinstance(expr, cst.Call):
         expr = expr.func
-    return imports.resolve(expr) == TF_FUNCTION
+    return names.resolve(expr) == TF_FUNCTION
 
 
 @dataclass
@@ -51,15 +54,16 @@ class TracingFacts:
     """Collected during the traversal; queried after it."""
 
     functions: Dict[cst.CSTNode, FunctionInfo] = field(default_factory=dict)
-    wrapped_by_tf_function: Set[str] = field(default_factory=set)  # tf.function(f) / tf.function(self.f)
+    wrapped: Set[Tuple[Scope, str]] = field(default_factory=set)  # (defining scope, name) passed to tf.function
+    wrapped_somewhere: Set[str] = field(default_factory=set)  # tf.function(obj.f): which f, we cannot tell
     used_as_value: Set[str] = field(default_factory=set)  # passed, returned or stored: may be traced elsewhere
-    called_from: Dict[str, Set[cst.CSTNode]] = field(default_factory=dict)  # callee name -> calling scopes
+    called_from: Dict[str, Set[Scope]] = field(default_factory=dict)  # callee name -> calling functions/lambdas
 
-    def add_function(self, node: cst.FunctionDef, scope: Scope, imports: ImportTable) -> None:
+    def add_function(self, node: cst.FunctionDef, scope: Scope, names: Names) -> None:
         traced = unknown = False
         for decorator in node.decorators:
             expr = decorator.decorator
-            if is_tf_function(imports, expr):
+            if is_tf_function(names, expr):
                 traced = True
                 continue
             text = ".".join(dotted_parts(expr.func if isinstance(expr, cst.Call) else expr) or [])
@@ -68,15 +72,31 @@ class TracingFacts:
         is_method = scope.parent is not None and scope.parent.kind == "class"
         self.functions[node] = FunctionInfo(node.name.value, scope, traced, unknown, is_method)
 
+    def note_wrapped(self, wrapped: cst.BaseExpression, where: Scope) -> None:
+        """Record ``tf.function(<wrapped>)`` written in scope ``where``."""
+        if isinstance(wrapped, cst.Name):
+            owner = where.owner_of(wrapped.value) or where.module()
+            self.wrapped.add((owner, wrapped.value))
+            return
+        if not isinstance(wrapped, cst.Attribute):
+            return
+        receiver = wrapped.value
+        function = where.enclosing_function()
+        if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls") and function is not None:
+            if function.parent is not None and function.parent.kind == "class":
+                self.wrapped.add((function.parent, wrapped.attr.value))
+                return
+        self.wrapped_somewhere.add(wrapped.attr.value)
+
     def _own_state(self, scope: Scope) -> str:
         if scope.kind == "lambda":
             return UNKNOWN  # lambdas are mostly passed to map()/Lambda layers
         info = self.functions.get(scope.node)
-        if info is None:
+        if info is None or scope.parent is None:
             return UNKNOWN
-        if info.decorated_traced or info.name in self.wrapped_by_tf_function:
+        if info.decorated_traced or (scope.parent, info.name) in self.wrapped:
             return TRACED
-        if info.unknown_decorator or info.name in self.used_as_value:
+        if info.unknown_decorator or info.name in self.used_as_value or info.name in self.wrapped_somewhere:
             return UNKNOWN
         if info.is_method and info.name in KERAS_TRACED_METHODS:
             return UNKNOWN
@@ -90,20 +110,15 @@ class TracingFacts:
             own = self._own_state(function)
             if own == TRACED:
                 return TRACED
-            if own == UNKNOWN:
-                result = UNKNOWN
-            elif _depth < 3 and self._called_from_non_eager(function, _depth):
+            if own == UNKNOWN or (_depth < 3 and self._called_from_non_eager(function, _depth)):
                 result = UNKNOWN
             parent = function.parent
             function = parent.enclosing_function() if parent is not None else None
         return result
 
     def _called_from_non_eager(self, function: Scope, depth: int) -> bool:
+        """Called (by name or as ``self.name``) from code that may be traced: AutoGraph follows calls."""
         info = self.functions.get(function.node)
         if info is None:
             return False
-        for caller in self.called_from.get(info.name, ()):
-            caller_info = self.functions.get(caller)
-            if caller_info is not None and self.state(caller_info.scope, depth + 1) != EAGER:
-                return True
-        return False
+        return any(self.state(caller, depth + 1) != EAGER for caller in self.called_from.get(info.name, ()))
