@@ -29,6 +29,11 @@ def _keras():  # type: ignore[no-untyped-def]
 
 def test_shipped_data_loads_and_has_the_measured_shape() -> None:
     data = keras_knowledge()
+    assert data.categories["metrics"].compile_aliases == {"acc", "accuracy"}
+    assert data.categories["optimizers"].fails_at == "compile"
+    assert data.categories["activations"].fails_at == "constructor"
+    assert data.categories["metrics"].fails_at == "fit"
+    assert data.metrics_must_be_a_list
     losses = data.losses
     assert {"mse", "MSE", "sparse_categorical_crossentropy", "MeanSquaredError"} <= losses.accepted
     assert losses.case_sensitive and losses.compile_aliases == {"ce", "crossentropy"}
@@ -47,16 +52,46 @@ def test_matches_a_fresh_generation_from_installed_keras() -> None:
     assert generate.render(generate.generate()) == shipped, "run `python -m tf_lint.knowledge.generate`"
 
 
-def test_every_accepted_loss_really_works_and_rejections_really_fail() -> None:
+TYPOS = {
+    "losses": ["sparce_categorical_crossentropy", "Mse", "mean-squared-error"],
+    "metrics": ["acuracy", "rmse", "huber", "ce"],
+    "optimizers": ["adamm", "lamb"],
+    "activations": ["ReLU", "rleu", "LeakyReLU"],
+    "initializers": ["xavier_uniform", "Glorot_Uniform"],
+    "regularizers": ["l1_l2", "l3"],
+    "constraints": ["nonneg", "non_negg"],
+}
+
+
+@pytest.mark.parametrize("category", sorted(TYPOS))
+def test_every_accepted_name_really_works_and_rejections_really_fail(category: str) -> None:
     keras = _keras()
-    data = keras_knowledge()
-    for name in sorted(data.losses.accepted):
-        keras.losses.get(name)  # raises if the data is wrong
-    for name in [*data.losses.rejected_public, "sparce_categorical_crossentropy", "Mse", "mean-squared-error"]:
-        if data.losses.rejected_public.get(name) == "NotImplementedError":
-            continue  # passes get(), fails at fit: covered by the generator's fit check
-        with pytest.raises((ValueError, TypeError)):
-            keras.losses.get(name)
+    data = keras_knowledge().categories[category]
+    get = getattr(keras, category).get
+    for name in sorted(data.accepted):
+        get(name)  # raises if the data is wrong
+    for name in [*data.rejected_public, *TYPOS[category]]:
+        if data.rejection(name) == "NotImplementedError":
+            continue  # passes get(), fails when used: the generator checks that the class is abstract
+        assert not data.accepts(name, in_compile=False)
+        with pytest.raises((ValueError, TypeError, KeyError)):
+            get(name)
+
+
+def test_layer_argument_map_matches_real_signatures() -> None:
+    keras = _keras()
+    import inspect
+
+    table = keras_knowledge().layer_arguments
+    assert table["Dense"]["activation"] == ("activations", 1)
+    assert table["Activation"]["activation"] == ("activations", 0)
+    assert table["LSTM"]["recurrent_activation"][0] == "activations"
+    for layer, arguments in table.items():
+        parameters = list(inspect.signature(getattr(keras.layers, layer)).parameters)
+        for argument, (_, position) in arguments.items():
+            assert argument in parameters
+            if position is not None:
+                assert parameters.index(argument) == position
 
 
 @pytest.mark.parametrize(
@@ -68,7 +103,20 @@ def test_every_accepted_loss_really_works_and_rejections_really_fail() -> None:
         ("meansquarederror", "mean_squared_error"),
         ("binary_crosentropy", "binary_crossentropy"),
         ("completely_unrelated_words", None),
+        ("rmse", "root_mean_squared_error"),
     ],
 )
 def test_did_you_mean(typo: str, expected: str) -> None:
-    assert closest(typo, keras_knowledge().losses.accepted) == expected
+    pool = keras_knowledge().losses.accepted | keras_knowledge().categories["metrics"].accepted
+    assert closest(typo, pool) == expected
+
+
+def test_suggestions_know_exact_from_guess() -> None:
+    from tf_lint.knowledge.suggest import suggest
+
+    initializers = keras_knowledge().categories["initializers"].accepted
+    assert suggest("Glorot_Uniform", initializers) == suggest("glorotuniform", initializers)
+    found = suggest("Glorot_Uniform", initializers)
+    assert found is not None and found.name == "glorot_uniform" and found.exact
+    found = suggest("xavier_uniform", initializers)
+    assert found is not None and found.name == "glorot_uniform" and not found.exact

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable, List, Optional, Tuple, Type
+from typing import Callable, Dict, List, Optional, Tuple, Type
 
 import libcst as cst
 
+from tf_lint.diagnostics import Fix
 from tf_lint.names import ImportTable, ScopedNames, module_name
 from tf_lint.rule import RuleMeta
 from tf_lint.semantics.scopes import (
@@ -31,7 +32,7 @@ from tf_lint.walk import Visitor
 
 _STATEFUL = re.compile(r"\bstateful\s*=\s*True\b")
 
-Finding = Tuple[cst.CSTNode, Type[RuleMeta], str]
+Finding = Tuple[cst.CSTNode, Type[RuleMeta], str, Optional[Fix]]
 
 
 class FileContext:
@@ -48,11 +49,12 @@ class FileContext:
         self.loops: List[Loop] = []
         self.findings: List[Finding] = []
         self.deferred: List[Tuple[Type[RuleMeta], Callable[[], None]]] = []
+        self._callees: Dict[int, Optional[str]] = {}
         # ``with pytest.raises(...)`` / ``self.assertRaises(...)`` bodies fail on purpose.
         self.expected_error_blocks: List[cst.With] = []
 
-    def add_finding(self, node: cst.CSTNode, rule: Type[RuleMeta], message: str) -> None:
-        self.findings.append((node, rule, message))
+    def add_finding(self, node: cst.CSTNode, rule: Type[RuleMeta], message: str, fix: Optional[Fix] = None) -> None:
+        self.findings.append((node, rule, message, fix))
 
     @functools.cached_property
     def builds_stateful_rnn(self) -> bool:
@@ -65,6 +67,17 @@ class FileContext:
 
     def resolve(self, expr: cst.BaseExpression) -> Optional[str]:
         return self.names().resolve(expr)
+
+    def callee(self, call: cst.Call) -> Optional[str]:
+        """``imports.resolve(call.func)``, computed once per call however many rules ask.
+
+        Unscoped (a local rebinding is not considered): use it to pick candidates cheaply,
+        and confirm with ``names(scope).resolve`` after the traversal.
+        """
+        key = id(call)
+        if key not in self._callees:
+            self._callees[key] = self.imports.resolve(call.func)
+        return self._callees[key]
 
     def enclosing_loops(self) -> List[Loop]:
         """Loops whose *body* runs the current node once per iteration.
@@ -246,7 +259,7 @@ class ContextEnter(Visitor):
         function = scope.enclosing_function()
         if callee is not None and function is not None:
             tracing.called_from.setdefault(callee, set()).add(function)
-        wrapped = _wrapped_by_tf_function(node, self.ctx.names())
+        wrapped = _wrapped_by_tf_function(node, self.ctx.names()) if _may_wrap(node, self.ctx) else None
         if wrapped is not None:
             tracing.note_wrapped(wrapped, scope)
         for arg in node.args:  # a function passed to anything else may be traced there
@@ -314,6 +327,13 @@ def _own_callee(func: cst.BaseExpression) -> Optional[str]:
     if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
         return func.attr.value
     return None
+
+
+def _may_wrap(node: cst.Call, ctx: FileContext) -> bool:
+    """Cheap pre-check: is this ``tf.function(...)`` or ``tf.function(...)(...)`` at all?"""
+    if ctx.callee(node) == TF_FUNCTION:
+        return True
+    return isinstance(node.func, cst.Call) and ctx.callee(node.func) == TF_FUNCTION
 
 
 def _wrapped_by_tf_function(node: cst.Call, names: ScopedNames) -> Optional[cst.BaseExpression]:

@@ -141,13 +141,16 @@ def _positioned(path: str, module: cst.Module, ctx: FileContext, failures: _Fail
     expected_errors = [(positions[b].start.line, positions[b].end.line) for b in ctx.expected_error_blocks]
     seen = set()
     diagnostics = []
-    for node, rule, message in ctx.findings:
+    for node, rule, message, fix in ctx.findings:
         if rule in failed:
             continue
-        position = positions[node].start
+        span = positions[node]
+        position = span.start
         if any(first <= position.line <= last for first, last in expected_errors):
             continue  # code under test that is meant to raise
-        diagnostic = Diagnostic(path, position.line, position.column, rule.code, message, rule.severity)
+        diagnostic = Diagnostic(
+            path, position.line, position.column, rule.code, message, rule.severity, span.end.line, span.end.column, fix
+        )
         if diagnostic not in seen:
             seen.add(diagnostic)
             diagnostics.append(diagnostic)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Optional
 
 import libcst as cst
 
-from tf_lint.diagnostics import Severity
+from tf_lint.diagnostics import Fix, Severity
 from tf_lint.registry import register
 from tf_lint.walk import Visitor
 
@@ -58,9 +58,10 @@ class Rule(RuleMeta, Visitor):
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx
 
-    def report(self, node: cst.CSTNode, **fields: object) -> None:
-        """Record a finding anchored on ``node``: put it on the most specific node."""
-        self.ctx.add_finding(node, type(self), self.format_message(fields))
+    def report(self, node: cst.CSTNode, fix: Optional[Fix] = None, **fields: object) -> None:
+        """Record a finding anchored on ``node`` (the most specific node), with an optional fix
+        that replaces exactly that node's source text."""
+        self.ctx.add_finding(node, type(self), self.format_message(fields), fix)
 
     def defer(self, check: Callable[[], None]) -> None:
         """Run ``check`` after the traversal, when whole-file facts are known."""

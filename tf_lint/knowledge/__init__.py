@@ -10,17 +10,22 @@ import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Dict, FrozenSet, Optional
+from typing import Any, Dict, FrozenSet, Optional, Tuple
+
+# When a bad name of each category is rejected, as the generator measured it.
+FAILS_AT_WORDS = {"constructor": "in the layer constructor", "compile": "at compile()", "fit": "at the first fit()"}
 
 
 @dataclass(frozen=True)
 class IdentifierCategory:
     """The strings one ``keras.<module>.get`` accepts, and how it compares them."""
 
-    accepted: FrozenSet[str]
+    name: str  # "losses", "metrics", ...
+    accepted: FrozenSet[str]  # lower-cased when the lookup ignores case
     case_sensitive: bool
     compile_aliases: FrozenSet[str]  # lower-cased; accepted in any case, only through compile()
     rejected_public: Dict[str, str]  # public class/function name -> error Keras raises for the string
+    fails_at: str  # "constructor" | "compile" | "fit"
 
     def accepts(self, name: str, *, in_compile: bool) -> bool:
         if in_compile and name.lower() in self.compile_aliases:
@@ -29,20 +34,55 @@ class IdentifierCategory:
             return name in self.accepted
         return name.lower() in self.accepted
 
+    def rejection(self, name: str) -> Optional[str]:
+        """The error Keras raises for a public name it refuses as a string (``'lamb'``), if any."""
+        if self.case_sensitive:
+            return self.rejected_public.get(name)
+        lowered = name.lower()
+        return next((error for public, error in self.rejected_public.items() if public.lower() == lowered), None)
+
+    def public_spelling(self, name: str) -> str:
+        """``'Lamb'`` for ``'lamb'``: the class name to suggest instead of the string."""
+        lowered = name.lower()
+        return next((public for public in self.rejected_public if public.lower() == lowered), name)
+
+    @property
+    def noun(self) -> str:
+        """'loss', 'metric', 'activation'... for messages."""
+        return self.name[:-2] if self.name.endswith("sses") else self.name[:-1]
+
 
 @dataclass(frozen=True)
 class KerasKnowledge:
     keras_version: str
-    losses: IdentifierCategory
-    optimizers: IdentifierCategory
+    categories: Dict[str, IdentifierCategory]
+    compile_parameters: Tuple[str, ...]
+    metrics_must_be_a_list: bool
+    layer_arguments: Dict[str, Dict[str, Tuple[str, Optional[int]]]]  # layer -> argument -> (category, position)
+
+    @property
+    def losses(self) -> IdentifierCategory:
+        return self.categories["losses"]
+
+    @property
+    def optimizers(self) -> IdentifierCategory:
+        return self.categories["optimizers"]
+
+    def compile_position(self, parameter: str) -> Optional[int]:
+        try:
+            return self.compile_parameters.index(parameter)
+        except ValueError:
+            return None
 
 
-def _category(raw: Dict[str, Any]) -> IdentifierCategory:
+def _category(name: str, raw: Dict[str, Any]) -> IdentifierCategory:
     return IdentifierCategory(
+        name=name,
         accepted=frozenset(raw["accepted"]),
         case_sensitive=bool(raw["case_sensitive"]),
         compile_aliases=frozenset(raw.get("compile_aliases", ())),
         rejected_public=dict(raw.get("rejected_public", {})),
+        fails_at=str(raw["fails_at"]),
     )
 
 
@@ -52,10 +92,11 @@ def keras_knowledge(major: str = "3") -> KerasKnowledge:
     raw = json.loads(text)
     return KerasKnowledge(
         keras_version=raw["keras_version"],
-        losses=_category(raw["losses"]),
-        optimizers=_category(raw["optimizers"]),
+        categories={name: _category(name, data) for name, data in raw["categories"].items()},
+        compile_parameters=tuple(raw["compile"]["parameters"]),
+        metrics_must_be_a_list=bool(raw["compile"]["metrics_must_be_a_list"]),
+        layer_arguments={
+            layer: {argument: (entry[0], entry[1]) for argument, entry in arguments.items()}
+            for layer, arguments in raw["layer_arguments"].items()
+        },
     )
-
-
-def lookup_category(name: str, major: str = "3") -> Optional[IdentifierCategory]:
-    return getattr(keras_knowledge(major), name, None)

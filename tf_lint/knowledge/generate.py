@@ -1,34 +1,61 @@
 """Regenerate the identifier data from the installed Keras: ``python -m tf_lint.knowledge.generate``.
 
-Nothing here is typed by hand. For each category it asks the real library:
+Nothing here is typed by hand. For each category (losses, metrics, optimizers, activations,
+initializers, regularizers, constraints) it asks the real library:
 
 * candidates come from Keras' own lookup table (``keras.src.<module>.ALL_OBJECTS_DICT``, the
   dict ``keras.<module>.get`` searches) plus every public name of ``keras.<module>``;
-* a name is *accepted* when ``keras.<module>.get(name)`` returns a usable object; losses
-  whose class leaves ``call`` abstract are rejected (they pass ``get`` and then raise
-  ``NotImplementedError`` at the first fit);
+* a name is *accepted* when ``keras.<module>.get(name)`` returns a usable object; an abstract
+  base class (``'Loss'``, ``'Metric'``, ``'Initializer'``, ``'Regularizer'``) passes ``get``
+  and fails when used, so it is rejected with ``NotImplementedError``;
 * public names that ``get`` refuses are kept as ``rejected_public`` with the error raised;
-* the compile-only aliases (``'ce'``, ``'crossentropy'``) are read from the source of
-  ``keras.src.trainers.compile_utils`` and then confirmed by compiling and fitting a
-  one-layer model with each alias, upper-cased too.
+* the case rule is probed: does ``get`` accept every accepted name upper-cased?
+* the compile-only aliases (``'ce'``/``'crossentropy'`` for losses, ``'acc'``/``'accuracy'``
+  for metrics) are read from ``keras.src.trainers.compile_utils`` and confirmed by compiling
+  and fitting a one-layer model with each alias, upper-cased too;
+* *when* Keras rejects a bad name is measured, not assumed: a misspelled name is tried in a
+  layer constructor, in ``compile()`` and in the first ``fit()``;
+* which constructor argument of which layer takes which category comes from the layers'
+  signatures (``activation``/``*_activation``, ``*_initializer``, ``*_regularizer``,
+  ``*_constraint``), with positions for positional use (``Dense(64, 'relu')``);
+* ``compile``'s parameter order and whether a bare string ``metrics='accuracy'`` is refused.
 
-Run it in an environment with Keras and a backend (``pip install keras 'jax[cpu]'`` and
-``KERAS_BACKEND=jax``). ``--check`` exits 1 when the shipped file differs.
+Run it in an environment with Keras and a backend (``pip install keras 'jax[cpu]'``;
+``KERAS_BACKEND=jax`` is set by default). ``--check`` exits 1 when the shipped file differs.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import inspect
 import json
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 DATA_DIR = Path(__file__).resolve().parent
 GENERATOR = "python -m tf_lint.knowledge.generate"
+
+# Category -> (base class whose method an abstract subclass leaves unimplemented, that method).
+_ABSTRACT_CHECKS: Dict[str, Tuple[str, str]] = {
+    "losses": ("Loss", "call"),
+    "metrics": ("Metric", "update_state"),
+    "initializers": ("Initializer", "__call__"),
+    "regularizers": ("Regularizer", "__call__"),
+}
+# Category -> the layer keyword used to measure when a bad name fails, and how arguments are recognised.
+_LAYER_CATEGORIES: Dict[str, str] = {
+    "activations": "activation",
+    "initializers": "kernel_initializer",
+    "regularizers": "kernel_regularizer",
+    "constraints": "kernel_constraint",
+}
+CATEGORIES = ("losses", "metrics", "optimizers", "activations", "initializers", "regularizers", "constraints")
+_BAD_NAME = "zz_not_a_keras_name"
 
 
 def data_path(major: str = "3") -> Path:
@@ -53,6 +80,16 @@ def _probe(get: Callable[[str], Any], name: str) -> Tuple[bool, str, Any]:
         return False, type(error).__name__, None
 
 
+def _is_abstract(category: str, obj: Any) -> bool:
+    import keras
+
+    check = _ABSTRACT_CHECKS.get(category)
+    if check is None:
+        return False
+    base = getattr(getattr(keras, category), check[0])
+    return isinstance(obj, base) and getattr(type(obj), check[1]) is getattr(base, check[1])
+
+
 def _compile_aliases(function_name: str) -> List[str]:
     """Lower-cased aliases compared with ``str(identifier).lower()`` inside compile_utils."""
     from keras.src.trainers import compile_utils
@@ -69,58 +106,128 @@ def _compile_aliases(function_name: str) -> List[str]:
     raise RuntimeError(f"compile_utils.{function_name} no longer compares a lower-cased name with a list")
 
 
-def _fits_with_loss(loss: str) -> bool:
+def _tiny_model() -> Any:
+    import keras
+
+    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+
+
+def _run(compile_kwargs: Dict[str, Any]) -> str:
+    """Where a compile-and-fit with these arguments fails: 'compile', 'fit' or '' (it works)."""
     import keras
     import numpy as np
 
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
-    model.compile(optimizer="sgd", loss=loss)
     try:
-        model.fit(np.zeros((4, 4), "float32"), np.zeros((4,), "int32"), epochs=1, verbose=0)
-        return True
-    except Exception:  # noqa: BLE001
-        return False
+        model = _tiny_model()
+        try:
+            model.compile(**{"optimizer": "sgd", "loss": "sparse_categorical_crossentropy", **compile_kwargs})
+        except Exception:  # noqa: BLE001
+            return "compile"
+        try:
+            model.fit(np.zeros((4, 4), "float32"), np.zeros((4,), "int32"), epochs=1, verbose=0)
+        except Exception:  # noqa: BLE001
+            return "fit"
+        return ""
     finally:
         keras.backend.clear_session()  # JAX keeps a failed model's state (facts §8)
 
 
-def _losses() -> Dict[str, Any]:
+def _fails_at(category: str) -> str:
+    """Measure when a misspelled name of this category is rejected."""
     import keras
-    from keras.src import losses as private_losses
 
+    if category in _LAYER_CATEGORIES:
+        try:
+            keras.layers.Dense(1, **{_LAYER_CATEGORIES[category]: _BAD_NAME})
+        except Exception:  # noqa: BLE001
+            return "constructor"
+        raise RuntimeError(f"a bad {category} name no longer fails in the layer constructor")
+    key = {"losses": "loss", "metrics": "metrics", "optimizers": "optimizer"}[category]
+    value: Any = [_BAD_NAME] if key == "metrics" else _BAD_NAME
+    where = _run({key: value})
+    if not where:
+        raise RuntimeError(f"a bad {category} name is no longer rejected")
+    return where
+
+
+def _category(category: str) -> Dict[str, Any]:
+    import keras
+
+    module = getattr(keras, category)
+    private = importlib.import_module(f"keras.src.{category}")
+    public = _public_names(module)
+    candidates = sorted(set(private.ALL_OBJECTS_DICT) | public)
     accepted: List[str] = []
     rejected: Dict[str, str] = {}
-    candidates: Iterable[str] = sorted(set(private_losses.ALL_OBJECTS_DICT) | _public_names(keras.losses))
     for name in candidates:
-        ok, error, obj = _probe(keras.losses.get, name)
-        if ok and isinstance(obj, keras.losses.Loss) and type(obj).call is keras.losses.Loss.call:
-            ok, error = False, "NotImplementedError"  # abstract base: passes get(), fails at fit
+        ok, error, obj = _probe(module.get, name)
+        if ok and _is_abstract(category, obj):
+            ok, error = False, "NotImplementedError"
         if ok:
             accepted.append(name)
-        elif name in _public_names(keras.losses):
+        elif name in public:
             rejected[name] = error
-    aliases = [alias for alias in _compile_aliases("get_loss") if _fits_with_loss(alias) and _fits_with_loss(alias.upper())]
-    return {
+    case_insensitive = all(_probe(module.get, name.upper())[0] for name in accepted)
+    if case_insensitive:  # one spelling per name is enough when case does not matter
+        accepted = sorted({name.lower() for name in accepted})
+        rejected = {name: error for name, error in rejected.items() if name.lower() not in accepted}
+    data: Dict[str, Any] = {
         "accepted": accepted,
-        "case_sensitive": not all(_probe(keras.losses.get, name.swapcase())[0] for name in accepted),
-        "compile_aliases": aliases,
+        "case_sensitive": not case_insensitive,
         "rejected_public": rejected,
+        "fails_at": _fails_at(category),
     }
+    alias_source = {"losses": ("get_loss", "loss"), "metrics": ("get_metric", "metrics")}.get(category)
+    if alias_source is not None:
+        function, key = alias_source
+
+        def works(alias: str) -> bool:
+            return _run({key: [alias] if key == "metrics" else alias}) == ""
+
+        data["compile_aliases"] = [a for a in _compile_aliases(function) if works(a) and works(a.upper())]
+    return data
 
 
-def _optimizers() -> Dict[str, Any]:
+def _layer_arguments() -> Dict[str, Dict[str, List[Any]]]:
+    """Layer -> constructor argument -> [category, positional index or null], from signatures."""
     import keras
-    from keras.src import optimizers as private_optimizers
 
-    candidates = set(private_optimizers.ALL_OBJECTS_DICT) | {n.lower() for n in _public_names(keras.optimizers)}
-    accepted = sorted(name for name in candidates if _probe(keras.optimizers.get, name)[0])
-    rejected = {
-        name: _probe(keras.optimizers.get, name)[1]
-        for name in sorted(_public_names(keras.optimizers))
-        if name.lower() not in accepted and not _probe(keras.optimizers.get, name)[0]
+    table: Dict[str, Dict[str, List[Any]]] = {}
+    for name in sorted(_public_names(keras.layers)):
+        cls = getattr(keras.layers, name)
+        if not (inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)):
+            continue
+        entries: Dict[str, List[Any]] = {}
+        position: Optional[int] = 0
+        for param in inspect.signature(cls).parameters.values():
+            index = position if param.kind is param.POSITIONAL_OR_KEYWORD else None
+            if param.kind is param.POSITIONAL_OR_KEYWORD and position is not None:
+                position += 1
+            category = _argument_category(param.name)
+            if category is not None:
+                entries[param.name] = [category, index]
+        if entries:
+            table[name] = entries
+    return table
+
+
+def _argument_category(parameter: str) -> Optional[str]:
+    if parameter == "activation" or parameter.endswith("_activation"):
+        return "activations"
+    for suffix, category in (("_initializer", "initializers"), ("_regularizer", "regularizers"), ("_constraint", "constraints")):
+        if parameter.endswith(suffix):
+            return category
+    return None
+
+
+def _compile_facts() -> Dict[str, Any]:
+    import keras
+
+    parameters = [p.name for p in inspect.signature(keras.Model.compile).parameters.values() if p.name != "self"]
+    return {
+        "parameters": parameters,
+        "metrics_must_be_a_list": _run({"metrics": "accuracy"}) == "compile",
     }
-    case_insensitive = all(_probe(keras.optimizers.get, name.upper())[0] for name in accepted)
-    return {"accepted": accepted, "case_sensitive": not case_insensitive, "rejected_public": rejected}
 
 
 def generate() -> Dict[str, Any]:
@@ -130,8 +237,9 @@ def generate() -> Dict[str, Any]:
     return {
         "_comment": f"Generated by `{GENERATOR}` from the installed Keras; do not edit by hand.",
         "keras_version": keras.__version__,
-        "losses": _losses(),
-        "optimizers": _optimizers(),
+        "categories": {category: _category(category) for category in CATEGORIES},
+        "compile": _compile_facts(),
+        "layer_arguments": _layer_arguments(),
     }
 
 
@@ -139,14 +247,18 @@ def render(data: Dict[str, Any]) -> str:
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
-def main(argv: List[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=GENERATOR, description=__doc__.splitlines()[0])
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog=GENERATOR, description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the shipped data differs")
     parser.add_argument("--output", type=Path, default=None, help="where to write (default: the packaged file)")
     args = parser.parse_args(argv)
-    text = render(generate())
-    major = json.loads(text)["keras_version"].split(".", 1)[0]
-    target = args.output or data_path(major)
+    started = time.perf_counter()
+    data = generate()
+    text = render(data)
+    target = args.output or data_path(data["keras_version"].split(".", 1)[0])
+    counts = ", ".join(f"{c} {len(v['accepted'])}" for c, v in data["categories"].items())
+    print(f"Keras {data['keras_version']}: {counts}; {len(data['layer_arguments'])} layers "
+          f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     if args.check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:

@@ -1,0 +1,183 @@
+"""The shared logic of the TFL1xx identifier rules: find Keras identifier strings, check them.
+
+A rule names its category (``losses``, ``metrics``...). Strings are found wherever Keras looks
+them up, per the generated data: ``keras.<category>.get(...)``, the ``compile()`` parameters
+of that category, and every layer constructor argument of that category (read from the real
+layers' signatures: ``Dense(64, 'relu')``, ``LSTM(recurrent_activation=...)``,
+``Conv2D(kernel_initializer=...)``...).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Iterator, Optional, Tuple
+
+import libcst as cst
+
+from tf_lint.diagnostics import Fix, Severity
+from tf_lint.knowledge import FAILS_AT_WORDS, IdentifierCategory, keras_knowledge
+from tf_lint.knowledge.suggest import suggest
+from tf_lint.rule import Rule
+from tf_lint.semantics.expressions import argument, keyword, positional, string_value
+from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
+from tf_lint.semantics.scopes import ASSIGN, Scope
+
+_CUSTOM_OBJECTS = re.compile(r"\b(custom_object_scope|get_custom_objects|CustomObjectScope)\b")
+
+
+class IdentifierRule(Rule):
+    """Base class; subclasses set ``category`` and, for ``compile()`` strings, ``compile_parameters``."""
+
+    category: ClassVar[str]
+    compile_parameters: ClassVar[Tuple[str, ...]] = ()
+    # Optimizer and initializer strings are also looked up among custom objects (facts §2).
+    resolves_custom_objects: ClassVar[bool] = False
+    severity = Severity.ERROR
+    message = "{kind} {noun} {value!r}: {consequence}{advice}"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        imports = self.ctx.imports
+        if not imports.imports_ml or imports.legacy_keras:
+            return
+        scope = self.ctx.scope
+        qualified = self.ctx.callee(node)  # cheap and unscoped; rebinding is checked later
+        if qualified == f"keras.{self.category}.get":
+            getter_arg = argument(node, "identifier", 0)
+            if getter_arg is not None:
+                self.defer(lambda: self._after_resolving(node, getter_arg.value, scope, "getter"))
+        elif qualified is not None and qualified.startswith("keras.layers."):
+            for value in self._layer_values(node, qualified.rsplit(".", 1)[1]):
+                self.defer(lambda v=value: self._after_resolving(node, v, scope, "constructor"))  # type: ignore[misc]
+        elif self.compile_parameters:
+            receiver = method_call(node, {"compile"})
+            if receiver is not None:
+                knowledge = keras_knowledge()
+                for parameter in self.compile_parameters:
+                    position = knowledge.compile_position(parameter)
+                    found = argument(node, parameter, position) if position is not None else keyword(node, parameter)
+                    if found is not None:
+                        value = found.value
+                        self.defer(lambda v=value: self._compile(node, receiver, v, scope))  # type: ignore[misc]
+
+    def _layer_values(self, node: cst.Call, layer: str) -> Iterator[cst.BaseExpression]:
+        for name, (category, position) in keras_knowledge().layer_arguments.get(layer, {}).items():
+            if category != self.category:
+                continue
+            found = argument(node, name, position) if position is not None else keyword(node, name)
+            if found is not None:
+                yield found.value
+
+    def _after_resolving(self, node: cst.Call, value: cst.BaseExpression, scope: Scope, where: str) -> None:
+        qualified = self.ctx.names(scope).resolve(node.func)
+        if qualified is not None and (qualified == f"keras.{self.category}.get" or qualified.startswith("keras.layers.")):
+            self.check_value(value, scope, where)
+
+    def _compile(self, node: cst.Call, receiver: cst.BaseExpression, value: cst.BaseExpression, scope: Scope) -> None:
+        kind = receiver_kind(receiver, scope, self.ctx.names(scope), method="compile")
+        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not has_keras_compile_shape(node)):
+            return
+        self.check_value(value, scope, "compile")
+
+    def check_value(self, value: cst.BaseExpression, scope: Scope, where: str) -> None:
+        depth = {"losses": 1, "metrics": 2}.get(self.category, 0) if where == "compile" else 0
+        for expr, text in literal_strings(value, scope, depth):
+            self.check_string(expr, text, where)
+
+    def check_string(self, expr: cst.BaseExpression, text: str, where: str) -> None:
+        knowledge = keras_knowledge()
+        category = knowledge.categories[self.category]
+        in_compile = where == "compile"
+        if ">" in text or category.accepts(text, in_compile=in_compile):
+            return  # accepted, or a project-registered name the linter cannot see
+        if self.resolves_custom_objects and _CUSTOM_OBJECTS.search(self.ctx.source):
+            return  # the file registers custom objects: an unknown name may be one of them
+        when = "when this line runs" if where == "getter" else FAILS_AT_WORDS[category.fails_at]
+        kind, consequence, advice, fix = _diagnose(category, text, when, in_compile, expr)
+        self.report(expr, fix=fix, kind=kind, noun=category.noun, value=text, consequence=consequence, advice=advice)
+
+
+def _diagnose(
+    category: IdentifierCategory, text: str, when: str, in_compile: bool, expr: cst.BaseExpression
+) -> Tuple[str, str, str, Optional[Fix]]:
+    """(kind, consequence, advice, fix) for a rejected string."""
+    rejected = category.rejection(text)
+    elsewhere = _accepted_elsewhere(category, text)
+    if rejected == "NotImplementedError":
+        consequence = "it is the abstract base class: Keras accepts the name, then raises NotImplementedError when it is used"
+        return "unusable", consequence, f"; pick a concrete {category.noun}", None
+    if rejected in ("TypeError", "KeyError"):
+        return (
+            "unusable",
+            f"the class needs constructor arguments, so Keras raises {rejected} {when}",
+            f"; pass an instance instead, e.g. keras.{category.name}.{_class_name(category.public_spelling(text))}(...)",
+            None,
+        )
+    if not in_compile and text.lower() in category.compile_aliases:
+        return "unknown", f"Keras raises ValueError {when}", "; this alias works only in compile(), which picks the class from the labels", None
+    consequence = f"Keras raises {rejected or 'ValueError'} {when}"
+    if elsewhere is not None:
+        return "unknown", consequence, f"; {text!r} is a {elsewhere} name, not a {category.noun}", None
+    found = suggest(text, category.accepted)
+    if found is None:
+        public = category.public_spelling(text)
+        advice = f"; pass the object instead, e.g. keras.{category.name}.{public}()" if rejected and public[:1].isupper() else ""
+        return "unknown", consequence, advice, None
+    return "unknown", consequence, f"; did you mean {found.name!r}?", _fix(expr, found.name, found.exact)
+
+
+def _accepted_elsewhere(category: IdentifierCategory, text: str) -> Optional[str]:
+    """A metric given a loss name (``'huber'``) or the reverse: say so instead of guessing."""
+    partner = {"metrics": "losses", "losses": "metrics"}.get(category.name)
+    if partner is None:
+        return None
+    other = keras_knowledge().categories[partner]
+    return other.noun if other.accepts(text, in_compile=True) else None
+
+
+def _class_name(text: str) -> str:
+    return text if text[:1].isupper() else "".join(part.capitalize() for part in text.split("_"))
+
+
+def _fix(expr: cst.BaseExpression, name: str, exact: bool) -> Optional[Fix]:
+    if not isinstance(expr, cst.SimpleString):
+        return None  # a constant bound elsewhere, or a concatenation: change it by hand
+    quote = expr.quote
+    return Fix(replacement=f"{expr.prefix}{quote}{name}{quote}", safe=exact, title=f"replace with {name!r}")
+
+
+def has_keras_compile_shape(node: cst.Call) -> bool:
+    """Evidence that ``x.compile(...)`` is Keras': Keras keywords, or an optimizer name first."""
+    parameters = keras_knowledge().compile_parameters
+    if any(arg.keyword is not None and arg.keyword.value in parameters for arg in node.args):
+        return True
+    first = positional(node, 0)
+    text = string_value(first.value) if first is not None else None
+    return text is not None and keras_knowledge().optimizers.accepts(text, in_compile=True)
+
+
+def literal_strings(expr: cst.BaseExpression, scope: Scope, depth: int) -> Iterator[Tuple[cst.BaseExpression, str]]:
+    """String literals in ``expr``, through up to ``depth`` levels of lists, tuples and dict values
+    (dict keys are output names). A name counts when it is bound once, to a string literal."""
+    if depth > 0 and isinstance(expr, (cst.List, cst.Tuple)):
+        for element in expr.elements:
+            if isinstance(element, cst.Element):
+                yield from literal_strings(element.value, scope, depth - 1)
+        return
+    if depth > 0 and isinstance(expr, cst.Dict):
+        for item in expr.elements:
+            if isinstance(item, cst.DictElement):
+                yield from literal_strings(item.value, scope, depth - 1)
+        return
+    text = constant_string(expr, scope)
+    if text is not None:
+        yield expr, text
+
+
+def constant_string(expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
+    text = string_value(expr)
+    if text is not None or not isinstance(expr, cst.Name):
+        return text
+    bindings = scope.bindings_of(expr.value)
+    if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
+        return string_value(bindings[0].value)
+    return None

@@ -1,0 +1,61 @@
+"""TFL103: ``compile(metrics='accuracy')``: a bare string where Keras 3 wants a list."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_lint.diagnostics import Fix, Severity
+from tf_lint.knowledge import keras_knowledge
+from tf_lint.rule import Rule
+from tf_lint.rules._identifier_rule import constant_string, has_keras_compile_shape
+from tf_lint.semantics.expressions import argument, keyword
+from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
+from tf_lint.semantics.scopes import Scope
+
+
+class MetricsNotAList(Rule):
+    code = "TFL103"
+    name = "metrics-not-a-list"
+    severity = Severity.ERROR
+    message = "{parameter}={value!r} is a bare string: Keras 3 raises ValueError at compile() (it wants a list, tuple or dict); use {parameter}=[{value!r}]"
+    summary = "Flags `compile(metrics='accuracy')` and `weighted_metrics='...'` given as one bare string."
+    rationale = """
+        Keras 2 accepted a single metric name; Keras 3 refuses it, even a valid one:
+        `ValueError: Expected metrics argument to be a list, tuple, or dict. Received instead:
+        metrics=accuracy of type <class 'str'>` at `compile()` (keras-runtime-facts §1,
+        confirmed by the generator against the installed Keras).
+    """
+    example = """
+        model.compile(optimizer="adam", loss="mse", metrics="mae")
+    """
+    use_instead = """
+        model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    """
+    known_problems = "Only literal strings (or names bound once to one) are recognised."
+    fix_safety = "safe"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        imports = self.ctx.imports
+        if not imports.imports_ml or imports.legacy_keras or not keras_knowledge().metrics_must_be_a_list:
+            return
+        receiver = method_call(node, {"compile"})
+        if receiver is None:
+            return
+        scope = self.ctx.scope
+        position = keras_knowledge().compile_position("metrics")
+        for parameter in ("metrics", "weighted_metrics"):
+            found = argument(node, parameter, position) if parameter == "metrics" and position is not None else keyword(node, parameter)
+            if found is not None:
+                value = found.value
+                self.defer(lambda p=parameter, v=value: self._check(node, receiver, p, v, scope))  # type: ignore[misc]
+
+    def _check(self, node: cst.Call, receiver: cst.BaseExpression, parameter: str, value: cst.BaseExpression, scope: Scope) -> None:
+        kind = receiver_kind(receiver, scope, self.ctx.names(scope), method="compile")
+        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not has_keras_compile_shape(node)):
+            return
+        text = constant_string(value, scope)
+        if text is None:
+            return
+        code = cst.Module([]).code_for_node(value)
+        fix = Fix(replacement=f"[{code}]", safe=True, title=f"wrap in a list: [{code}]")
+        self.report(value, fix=fix, parameter=parameter, value=text)
