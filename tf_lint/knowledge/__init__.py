@@ -53,12 +53,25 @@ class IdentifierCategory:
 
 
 @dataclass(frozen=True)
+class EnumArgument:
+    """A string argument a constructor validates: its accepted values and case rule."""
+
+    values: Tuple[str, ...]
+    case_sensitive: bool
+    position: Optional[int]
+
+    def accepts(self, value: str) -> bool:
+        return value in self.values if self.case_sensitive else value.lower() in {v.lower() for v in self.values}
+
+
+@dataclass(frozen=True)
 class KerasKnowledge:
     keras_version: str
     categories: Dict[str, IdentifierCategory]
     compile_parameters: Tuple[str, ...]
     metrics_must_be_a_list: bool
     layer_arguments: Dict[str, Dict[str, Tuple[str, Optional[int]]]]  # layer -> argument -> (category, position)
+    enum_arguments: Dict[str, Dict[str, EnumArgument]]  # "keras.layers.Conv2D" -> argument -> accepted values
 
     @property
     def losses(self) -> IdentifierCategory:
@@ -98,5 +111,12 @@ def keras_knowledge(major: str = "3") -> KerasKnowledge:
         layer_arguments={
             layer: {argument: (entry[0], entry[1]) for argument, entry in arguments.items()}
             for layer, arguments in raw["layer_arguments"].items()
+        },
+        enum_arguments={
+            callable_name: {
+                argument: EnumArgument(tuple(entry["values"]), bool(entry["case_sensitive"]), entry["position"])
+                for argument, entry in arguments.items()
+            }
+            for callable_name, arguments in raw["enum_arguments"].items()
         },
     )

@@ -18,7 +18,10 @@ initializers, regularizers, constraints) it asks the real library:
 * which constructor argument of which layer takes which category comes from the layers'
   signatures (``activation``/``*_activation``, ``*_initializer``, ``*_regularizer``,
   ``*_constraint``), with positions for positional use (``Dense(64, 'relu')``);
-* ``compile``'s parameter order and whether a bare string ``metrics='accuracy'`` is refused.
+* ``compile``'s parameter order and whether a bare string ``metrics='accuracy'`` is refused;
+* the enumerated string arguments constructors validate (``padding``, ``data_format``,
+  ``merge_mode``, ``interpolation``, ``reduction``...), read from Keras' own error messages
+  and confirmed value by value (see ``_enum_arguments``).
 
 Run it in an environment with Keras and a backend (``pip install keras 'jax[cpu]'``;
 ``KERAS_BACKEND=jax`` is set by default). ``--check`` exits 1 when the shipped file differs.
@@ -32,6 +35,7 @@ import importlib
 import inspect
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -220,6 +224,92 @@ def _argument_category(parameter: str) -> Optional[str]:
     return None
 
 
+# Probe inputs, not facts: values for required constructor arguments, so that each layer can be
+# built once with defaults and once per enumerated argument. A layer none of these fit is skipped.
+_PROBE_ARGUMENTS: Dict[str, Any] = {
+    "filters": 2, "units": 2, "kernel_size": 2, "pool_size": 2, "size": 2, "height": 4, "width": 4,
+    "input_dim": 4, "output_dim": 4, "rate": 0.5, "num_heads": 2, "key_dim": 2, "target_shape": (2,),
+    "dims": (1,), "n": 2, "cropping": 1, "padding": 1, "depth_multiplier": 1, "max_tokens": 10,
+    "num_bins": 2, "output_mode": "int", "num_tokens": 4, "factor": 0.1, "scale": 1.0, "axes": 1,
+    "groups": 1, "stddev": 0.1, "value": 0.0, "mask_value": 0.0, "height_factor": 0.1,
+    "width_factor": 0.1, "num_classes": 2, "bin_boundaries": [0.0], "target_height": 2,
+    "target_width": 2, "shape": (2,), "sequence_length": 2,
+}
+_QUOTED = re.compile(r"""['"]([A-Za-z0-9_]+)['"]""")
+
+
+def _build(cls: Any, **overrides: Any) -> Any:
+    import keras
+
+    kwargs: Dict[str, Any] = {}
+    for param in inspect.signature(cls).parameters.values():
+        if param.default is param.empty and param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY):
+            if param.name == "layer":
+                kwargs[param.name] = keras.layers.LSTM(2)
+            elif param.name == "cell":
+                kwargs[param.name] = keras.layers.LSTMCell(2)
+            elif param.name == "function":
+                kwargs[param.name] = _identity
+            else:
+                kwargs[param.name] = _PROBE_ARGUMENTS[param.name]  # KeyError: cannot build, skip
+    kwargs.update(overrides)
+    return cls(**kwargs)
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def _builds(cls: Any, **overrides: Any) -> bool:
+    try:
+        _build(cls, **overrides)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _enum_arguments() -> Dict[str, Dict[str, Dict[str, Any]]]:
+    """String arguments a constructor validates, with the values it accepts.
+
+    For each public layer and loss class that can be built with probe inputs, each argument
+    with a string default (or named ``data_format``/``padding``) gets a bogus string. If the
+    constructor refuses it, the values quoted in Keras' own error message are the candidates,
+    and each is kept only if the constructor accepts it. Arguments Keras validates later (at
+    build or call time) are not recorded: the linter only claims what fails at construction.
+    """
+    import keras
+
+    table: Dict[str, Dict[str, Dict[str, Any]]] = {}
+    sources = [("keras.layers", keras.layers, keras.layers.Layer), ("keras.losses", keras.losses, keras.losses.Loss)]
+    for prefix, module, base in sources:
+        for name in sorted(_public_names(module)):
+            cls = getattr(module, name)
+            if not (inspect.isclass(cls) and issubclass(cls, base)) or not _builds(cls):
+                continue
+            parameters = list(inspect.signature(cls).parameters.values())
+            positional = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
+            for param in parameters:
+                if not (isinstance(param.default, str) or param.name in ("data_format", "padding")):
+                    continue
+                if _argument_category(param.name) is not None:
+                    continue  # identifier categories have their own data
+                try:
+                    _build(cls, **{param.name: _BAD_NAME})
+                    continue  # not validated at construction
+                except Exception as error:  # noqa: BLE001
+                    candidates = sorted(set(_QUOTED.findall(str(error))) - {_BAD_NAME})
+                accepted = [value for value in candidates if _builds(cls, **{param.name: value})]
+                if not accepted:
+                    continue
+                entry = {
+                    "values": accepted,
+                    "case_sensitive": not all(_builds(cls, **{param.name: v.upper()}) for v in accepted),
+                    "position": positional.index(param.name) if param.name in positional else None,
+                }
+                table.setdefault(f"{prefix}.{name}", {})[param.name] = entry
+    return table
+
+
 def _compile_facts() -> Dict[str, Any]:
     import keras
 
@@ -240,6 +330,7 @@ def generate() -> Dict[str, Any]:
         "categories": {category: _category(category) for category in CATEGORIES},
         "compile": _compile_facts(),
         "layer_arguments": _layer_arguments(),
+        "enum_arguments": _enum_arguments(),
     }
 
 

@@ -117,11 +117,12 @@ def _diagnose(
     consequence = f"Keras raises {rejected or 'ValueError'} {when}"
     if elsewhere is not None:
         return "unknown", consequence, f"; {text!r} is a {elsewhere} name, not a {category.noun}", None
+    public = category.public_spelling(text)
+    if rejected is not None and public[:1].isupper():  # the class exists, only its string form does not
+        return "unknown", consequence, f"; pass the object instead, e.g. keras.{category.name}.{public}()", None
     found = suggest(text, category.accepted)
     if found is None:
-        public = category.public_spelling(text)
-        advice = f"; pass the object instead, e.g. keras.{category.name}.{public}()" if rejected and public[:1].isupper() else ""
-        return "unknown", consequence, advice, None
+        return "unknown", consequence, "", None
     return "unknown", consequence, f"; did you mean {found.name!r}?", _fix(expr, found.name, found.exact)
 
 

@@ -1,0 +1,61 @@
+"""Shared logic of the rules about enumerated string arguments (``padding='same'``...)."""
+
+from __future__ import annotations
+
+from typing import ClassVar, FrozenSet, Optional
+
+import libcst as cst
+
+from tf_lint.diagnostics import Fix, Severity
+from tf_lint.knowledge import EnumArgument, keras_knowledge
+from tf_lint.knowledge.suggest import suggest
+from tf_lint.rule import Rule
+from tf_lint.rules._identifier_rule import constant_string
+from tf_lint.semantics.expressions import argument, keyword
+from tf_lint.semantics.scopes import Scope
+
+
+class EnumArgumentRule(Rule):
+    """Checks the constructor arguments named in ``arguments`` (or, with ``other_arguments``,
+    every enumerated argument not claimed by a more specific rule) against the generated data."""
+
+    arguments: ClassVar[FrozenSet[str]] = frozenset()
+    other_arguments: ClassVar[bool] = False
+    claimed: ClassVar[FrozenSet[str]] = frozenset({"padding", "data_format"})
+    severity = Severity.ERROR
+    message = "invalid {argument}={value!r} for {callable}: Keras raises ValueError in the constructor; it accepts {accepted}{advice}"
+
+    def _wants(self, name: str) -> bool:
+        return name not in self.claimed if self.other_arguments else name in self.arguments
+
+    def visit_Call(self, node: cst.Call) -> None:
+        imports = self.ctx.imports
+        if not imports.imports_ml or imports.legacy_keras:
+            return
+        qualified = self.ctx.callee(node)
+        table = keras_knowledge().enum_arguments.get(qualified or "")
+        if not table:
+            return
+        scope = self.ctx.scope
+        for name, spec in table.items():
+            if not self._wants(name):
+                continue
+            found = argument(node, name, spec.position) if spec.position is not None else keyword(node, name)
+            if found is not None:
+                value = found.value
+                self.defer(lambda n=name, s=spec, v=value: self._check(node, n, s, v, scope))  # type: ignore[misc]
+
+    def _check(self, node: cst.Call, name: str, spec: EnumArgument, value: cst.BaseExpression, scope: Scope) -> None:
+        qualified = self.ctx.names(scope).resolve(node.func)
+        text = constant_string(value, scope)
+        if qualified is None or text is None or spec.accepts(text):
+            return
+        found = suggest(text, spec.values)
+        advice = f"; did you mean {found.name!r}?" if found else ""
+        fix: Optional[Fix] = None
+        if found is not None and isinstance(value, cst.SimpleString):
+            fix = Fix(f"{value.prefix}{value.quote}{found.name}{value.quote}", found.exact, f"replace with {found.name!r}")
+        accepted = ", ".join(repr(v) for v in spec.values)
+        self.report(
+            value, fix=fix, argument=name, value=text, callable=qualified.rsplit(".", 1)[1], accepted=accepted, advice=advice
+        )
