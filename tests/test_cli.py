@@ -165,3 +165,23 @@ def test_internal_error_is_reported_and_exits_2(project: Path, capsys, monkeypat
     # The crash is reported where the rule first failed (line 2), the other rule's finding stays.
     assert codes == [("a.py", "TFL999"), ("a.py", "TFL101"), ("b.py", "TFL999"), ("b.py", "TFL101")]
     assert "TFL209 (unbatched-dataset)" in out and "RuntimeError: kaput" in out
+
+
+def test_target_keras_from_config_and_flag(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "m.py").write_text('from tensorflow import keras\nm = keras.Sequential()\nm.compile(optimizer="adam", loss="logcosh")\n')
+    code, out, _ = run(capsys, "m.py")
+    assert code == 1 and "(valid in tf-keras 2, rejected by Keras 3)" in out
+    assert run(capsys, "m.py", "--target-keras", "2")[0] == 0
+    (project / "pyproject.toml").write_text('[tool.tf-lint]\ntarget-keras = "2"\n')
+    assert run(capsys, "m.py")[0] == 0
+    (project / "pyproject.toml").write_text('[tool.tf-lint]\ntarget-keras = "4"\n')
+    code, _, err = run(capsys, "m.py")
+    assert code == 2 and "target-keras" in err
+
+
+def test_flake8_reads_target_keras_from_the_project(project: Path) -> None:
+    (project / "m.py").write_text('from tensorflow import keras\nm = keras.Sequential()\nm.compile(optimizer="adam", loss="logcosh")\n')
+    flake8 = [sys.executable, "-m", "flake8", "--select", "TFL", "m.py"]
+    assert "TFL101" in subprocess.run(flake8, capture_output=True, text=True, check=False).stdout
+    (project / "pyproject.toml").write_text('[tool.tf-lint]\ntarget-keras = "2"\n')
+    assert subprocess.run(flake8, capture_output=True, text=True, check=False).stdout == ""

@@ -52,6 +52,29 @@ def test_matches_a_fresh_generation_from_installed_keras() -> None:
     assert generate.render(generate.generate()) == shipped, "run `python -m tf_lint.knowledge.generate`"
 
 
+def test_tf_keras_data_matches_installed_tf_keras() -> None:
+    """tf-keras needs TensorFlow (about 2 GB), so CI does not install it; run this where it is."""
+    try:
+        import tf_keras
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"tf_keras not importable ({error}); `pip install tf-keras` to check tf-keras-2.json")
+    from tf_lint.knowledge import generate
+
+    data = keras_knowledge("2")
+    if tf_keras.__version__ != data.keras_version:
+        pytest.skip(f"data is for tf-keras {data.keras_version}, installed {tf_keras.__version__}")
+    shipped = generate.data_path("2", "tf_keras").read_text(encoding="utf-8")
+    assert generate.render(generate.generate("tf_keras")) == shipped
+
+
+def test_both_versions_ship_and_differ_where_measured() -> None:
+    three, two = keras_knowledge("3"), keras_knowledge("2")
+    assert not three.losses.accepts("logcosh", in_compile=True) and two.losses.accepts("logcosh", in_compile=True)
+    assert three.losses.accepts("ctc", in_compile=True) and not two.losses.accepts("ctc", in_compile=True)
+    assert three.metrics_must_be_a_list and not two.metrics_must_be_a_list
+    assert two.categories["regularizers"].fails_at == "fit"  # tf-keras keeps unknown strings until training
+
+
 TYPOS = {
     "losses": ["sparce_categorical_crossentropy", "Mse", "mean-squared-error"],
     "metrics": ["acuracy", "rmse", "huber", "ce"],

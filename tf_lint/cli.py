@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--extend-select", type=_codes, default=[], metavar="CODES", help="codes or prefixes to enable in addition")
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="codes or prefixes to disable (replaces the configured list)")
     parser.add_argument("--extend-ignore", type=_codes, default=[], metavar="CODES", help="codes or prefixes to disable in addition")
+    parser.add_argument("--target-keras", choices=("3", "2"), help="Keras version the code runs on: 3 (default; tf.keras in TF >= 2.16) or 2 (tf-keras)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--config", type=Path, metavar="FILE", help="read settings from this file instead of the nearest pyproject.toml")
     group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -70,6 +71,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         else:
             config = config_module.discover(_config_start(paths))
         config = config.with_overrides(args.select, args.extend_select, args.ignore, args.extend_ignore)
+        config = config.with_target_keras(args.target_keras)
     except config_module.ConfigError as error:
         return _error(str(error))
 

@@ -6,6 +6,7 @@ key (the CLI turns it into exit code 2), never a silently ignored setting.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import sys
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 SECTION = "tf-lint"
 _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "extend-exclude")
-KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores")
+KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "target-keras")
+TARGET_KERAS_VALUES = ("3", "2")
 
 
 class ConfigError(Exception):
@@ -38,6 +40,7 @@ class Config:
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     root: Optional[Path] = None  # directory of the config file; patterns are relative to it
     source: Optional[Path] = None  # the file the settings came from
+    target_keras: str = "3"  # "3": Keras 3 (tf.keras in TF >= 2.16); "2": tf-keras 2 / TF <= 2.15
 
     def enabled_codes(self) -> FrozenSet[str]:
         """Codes that run, ruff-style: the most specific matching selector wins; on a tie, ignore."""
@@ -76,15 +79,17 @@ class Config:
         for flag, values in (("--select", select or ()), ("--extend-select", extend_select),
                              ("--ignore", ignore or ()), ("--extend-ignore", extend_ignore)):
             _check_codes(values, f"command-line option {flag}")
-        return Config(
+        return dataclasses.replace(
+            self,
             select=tuple(select) if select is not None else self.select,
             extend_select=(*self.extend_select, *extend_select),
             ignore=(*(tuple(ignore) if ignore is not None else self.ignore), *extend_ignore),
-            exclude=self.exclude,
-            per_file_ignores=self.per_file_ignores,
-            root=self.root,
-            source=self.source,
         )
+
+    def with_target_keras(self, target: Optional[str], where: str = "command-line option --target-keras") -> "Config":
+        if target is None:
+            return self
+        return dataclasses.replace(self, target_keras=_check_target(target, where))
 
 
 def _longest_match(code: str, selectors: Iterable[str]) -> int:
@@ -107,6 +112,13 @@ def _check_codes(values: Iterable[str], where: str) -> None:
             hint = closest(value, codes)
             suggestion = f"; did you mean {hint!r}?" if hint else ""
             raise ConfigError(f"{where}: {value!r} matches no tf-lint rule code (codes look like TFL101){suggestion}")
+
+
+def _check_target(value: object, where: str) -> str:
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if text not in TARGET_KERAS_VALUES:
+        raise ConfigError(f"{where}: target-keras must be \"3\" (Keras 3) or \"2\" (tf-keras 2), got {value!r}")
+    return text
 
 
 def _string_list(table: Mapping[str, Any], key: str, where: str) -> Tuple[str, ...]:
@@ -144,6 +156,7 @@ def parse_table(table: Mapping[str, Any], source: Optional[Path] = None) -> Conf
         per_file_ignores=tuple(per_file),
         root=source.parent if source else None,
         source=source,
+        target_keras=_check_target(table["target-keras"], f"{where} 'target-keras'") if "target-keras" in table else "3",
     )
 
 

@@ -13,6 +13,7 @@ from typing import Callable, Dict, List, Optional, Tuple, Type
 import libcst as cst
 
 from tf_lint.diagnostics import Fix
+from tf_lint.knowledge import KerasKnowledge, available_versions, keras_knowledge
 from tf_lint.names import ImportTable, ScopedNames, module_name
 from tf_lint.rule import RuleMeta
 from tf_lint.semantics.scopes import (
@@ -38,11 +39,13 @@ Finding = Tuple[cst.CSTNode, Type[RuleMeta], str, Optional[Fix]]
 class FileContext:
     """What rules may read about the file being linted, and where they put findings."""
 
-    def __init__(self, path: str, module: cst.Module, source: str = "") -> None:
+    def __init__(self, path: str, module: cst.Module, source: str = "", target_keras: str = "3") -> None:
         self.path = path
         self.module = module
         self.source = source
         self.imports = ImportTable.from_module(module)
+        # A file that imports tf_keras runs Keras 2 whatever the project targets.
+        self.keras_major = "2" if self.imports.legacy_keras else target_keras
         self.tracing = TracingFacts()
         self.module_scope = Scope(module, "module", None)
         self.scope: Scope = self.module_scope
@@ -55,6 +58,17 @@ class FileContext:
 
     def add_finding(self, node: cst.CSTNode, rule: Type[RuleMeta], message: str, fix: Optional[Fix] = None) -> None:
         self.findings.append((node, rule, message, fix))
+
+    @property
+    def knowledge(self) -> KerasKnowledge:
+        """Generated facts about the Keras this file targets."""
+        return keras_knowledge(self.keras_major)
+
+    @functools.cached_property
+    def other_knowledge(self) -> Optional[KerasKnowledge]:
+        """The other major version's facts, to say "valid in tf-keras 2, rejected by Keras 3"."""
+        other = "2" if self.keras_major == "3" else "3"
+        return keras_knowledge(other) if other in available_versions() else None
 
     @functools.cached_property
     def builds_stateful_rnn(self) -> bool:

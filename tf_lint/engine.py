@@ -81,18 +81,19 @@ def lint_source(
     enabled: Optional[Collection[str]] = None,
     *,
     prefilter: bool = True,
+    target_keras: str = "3",
 ) -> List[Diagnostic]:
     """Every finding of the enabled rules in ``source``, sorted; no noqa or ignore filtering."""
     if prefilter and not mentions_ml(source):
         return []
     with _deep_recursion():
         try:
-            return _lint(source, path, enabled)
+            return _lint(source, path, enabled, target_keras)
         except RecursionError:
             return [tool_diagnostic(path, "TFL999", rule="the engine", detail="the file nests too deeply")]
 
 
-def _lint(source: str, path: str, enabled: Optional[Collection[str]]) -> List[Diagnostic]:
+def _lint(source: str, path: str, enabled: Optional[Collection[str]], target_keras: str) -> List[Diagnostic]:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -102,7 +103,7 @@ def _lint(source: str, path: str, enabled: Optional[Collection[str]]) -> List[Di
     classes = rule_classes(enabled)
     if not classes:
         return []
-    ctx = FileContext(path, module, source)
+    ctx = FileContext(path, module, source, target_keras)
     rules = [cls(ctx) for cls in classes]
     failures = _Failures()
     try:

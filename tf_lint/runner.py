@@ -28,7 +28,7 @@ def _codes_for(config: Config, enabled: FrozenSet[str], path: Optional[Path]) ->
 def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None) -> List[Diagnostic]:
     """Diagnostics for one decoded source, filtered the way the user configured."""
     codes = _codes_for(config, enabled, path)
-    found = [d for d in lint_source(text, display, codes) if d.code in codes]
+    found = [d for d in lint_source(text, display, codes, target_keras=config.target_keras) if d.code in codes]
     return filter_noqa(text, found)
 
 

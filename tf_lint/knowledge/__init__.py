@@ -13,7 +13,12 @@ from importlib import resources
 from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 # When a bad name of each category is rejected, as the generator measured it.
-FAILS_AT_WORDS = {"constructor": "in the layer constructor", "compile": "at compile()", "fit": "at the first fit()"}
+FAILS_AT_WORDS = {
+    "constructor": "in the layer constructor",
+    "build": "when the layer is built",
+    "compile": "at compile()",
+    "fit": "at the first fit()",
+}
 
 
 @dataclass(frozen=True)
@@ -99,9 +104,18 @@ def _category(name: str, raw: Dict[str, Any]) -> IdentifierCategory:
     )
 
 
+# Target Keras major version -> shipped data file.
+DATA_FILES = {"3": "keras-3.json", "2": "tf-keras-2.json"}
+PRODUCT_NAMES = {"3": "Keras 3", "2": "tf-keras 2"}
+
+
+def available_versions() -> Tuple[str, ...]:
+    return tuple(v for v, name in DATA_FILES.items() if resources.files(__name__).joinpath(name).is_file())
+
+
 @functools.lru_cache(maxsize=None)
 def keras_knowledge(major: str = "3") -> KerasKnowledge:
-    text = resources.files(__name__).joinpath(f"keras-{major}.json").read_text(encoding="utf-8")
+    text = resources.files(__name__).joinpath(DATA_FILES[major]).read_text(encoding="utf-8")
     raw = json.loads(text)
     return KerasKnowledge(
         keras_version=raw["keras_version"],

@@ -62,8 +62,33 @@ CATEGORIES = ("losses", "metrics", "optimizers", "activations", "initializers", 
 _BAD_NAME = "zz_not_a_keras_name"
 
 
-def data_path(major: str = "3") -> Path:
-    return DATA_DIR / f"keras-{major}.json"
+# The package to read: "keras" (Keras 3) or "tf_keras" (Keras 2, TensorFlow <= 2.15 style).
+_PACKAGE = "keras"
+_COMPILE_UTILS = {"keras": "keras.src.trainers.compile_utils", "tf_keras": "tf_keras.src.engine.compile_utils"}
+_FILE_STEM = {"keras": "keras", "tf_keras": "tf-keras"}
+
+
+def data_path(major: str = "3", package: str = "keras") -> Path:
+    return DATA_DIR / f"{_FILE_STEM[package]}-{major}.json"
+
+
+def _package() -> Any:
+    return importlib.import_module(_PACKAGE)
+
+
+def _lookup_table(category: str) -> Set[str]:
+    """Names ``get`` looks up besides the public ones: Keras 3's ``ALL_OBJECTS_DICT``, or the
+    module globals Keras 2 deserializes from."""
+    private = importlib.import_module(f"{_PACKAGE}.src.{category}")
+    table = getattr(private, "ALL_OBJECTS_DICT", None)
+    if table is not None:
+        return set(table)
+    return {
+        name
+        for name, value in vars(private).items()
+        if not name.startswith("_") and (inspect.isclass(value) or inspect.isfunction(value))
+        and name not in {"get", "serialize", "deserialize"}
+    }
 
 
 def _public_names(module: Any) -> Set[str]:
@@ -85,7 +110,7 @@ def _probe(get: Callable[[str], Any], name: str) -> Tuple[bool, str, Any]:
 
 
 def _is_abstract(category: str, obj: Any) -> bool:
-    import keras
+    keras = _package()
 
     check = _ABSTRACT_CHECKS.get(category)
     if check is None:
@@ -94,35 +119,35 @@ def _is_abstract(category: str, obj: Any) -> bool:
     return isinstance(obj, base) and getattr(type(obj), check[1]) is getattr(base, check[1])
 
 
-def _compile_aliases(function_name: str) -> List[str]:
-    """Lower-cased aliases compared with ``str(identifier).lower()`` inside compile_utils."""
-    from keras.src.trainers import compile_utils
+def _compile_alias_candidates() -> List[str]:
+    """Every string compared with ``str(x).lower()`` in the package's compile_utils source.
 
-    tree = ast.parse(inspect.getsource(compile_utils))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == function_name:
-            for compare in ast.walk(node):
-                if not isinstance(compare, ast.Compare) or "lower" not in ast.unparse(compare.left):
-                    continue
-                for comparator in compare.comparators:
-                    if isinstance(comparator, (ast.List, ast.Tuple, ast.Set)):
-                        return sorted(str(elt.value) for elt in comparator.elts if isinstance(elt, ast.Constant))
-    raise RuntimeError(f"compile_utils.{function_name} no longer compares a lower-cased name with a list")
-
-
-def _tiny_model() -> Any:
-    import keras
-
-    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    Which of them a category really accepts is then measured by compiling and fitting.
+    """
+    module = importlib.import_module(_COMPILE_UTILS[_PACKAGE])
+    found: Set[str] = set()
+    for compare in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(compare, ast.Compare) and "lower" in ast.unparse(compare.left):
+            for comparator in compare.comparators:
+                if isinstance(comparator, (ast.List, ast.Tuple, ast.Set)):
+                    found.update(str(e.value) for e in comparator.elts if isinstance(e, ast.Constant))
+    return sorted(found)
 
 
-def _run(compile_kwargs: Dict[str, Any]) -> str:
+def _tiny_model(**layer_arguments: Any) -> Any:
+    keras = _package()
+
+    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax", **layer_arguments)])
+
+
+def _run(compile_kwargs: Dict[str, Any], layer_arguments: Optional[Dict[str, Any]] = None) -> str:
     """Where a compile-and-fit with these arguments fails: 'compile', 'fit' or '' (it works)."""
-    import keras
     import numpy as np
 
+    keras = _package()
+
     try:
-        model = _tiny_model()
+        model = _tiny_model(**(layer_arguments or {}))
         try:
             model.compile(**{"optimizer": "sgd", "loss": "sparse_categorical_crossentropy", **compile_kwargs})
         except Exception:  # noqa: BLE001
@@ -138,14 +163,24 @@ def _run(compile_kwargs: Dict[str, Any]) -> str:
 
 def _fails_at(category: str) -> str:
     """Measure when a misspelled name of this category is rejected."""
-    import keras
+    keras = _package()
 
     if category in _LAYER_CATEGORIES:
+        argument = {_LAYER_CATEGORIES[category]: _BAD_NAME}
         try:
-            keras.layers.Dense(1, **{_LAYER_CATEGORIES[category]: _BAD_NAME})
+            keras.layers.Dense(1, **argument)
         except Exception:  # noqa: BLE001
             return "constructor"
-        raise RuntimeError(f"a bad {category} name no longer fails in the layer constructor")
+        # tf-keras 2 keeps some unknown strings and fails only when the layer is built or trained.
+        try:
+            keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, **argument)])
+        except Exception:  # noqa: BLE001
+            return "build"
+        finally:
+            keras.backend.clear_session()
+        if _run({}, layer_arguments=argument) == "fit":
+            return "fit"
+        raise RuntimeError(f"a bad {category} name is no longer rejected")
     key = {"losses": "loss", "metrics": "metrics", "optimizers": "optimizer"}[category]
     value: Any = [_BAD_NAME] if key == "metrics" else _BAD_NAME
     where = _run({key: value})
@@ -155,16 +190,17 @@ def _fails_at(category: str) -> str:
 
 
 def _category(category: str) -> Dict[str, Any]:
-    import keras
+    keras = _package()
 
     module = getattr(keras, category)
-    private = importlib.import_module(f"keras.src.{category}")
     public = _public_names(module)
-    candidates = sorted(set(private.ALL_OBJECTS_DICT) | public)
+    candidates = sorted(_lookup_table(category) | public)
     accepted: List[str] = []
     rejected: Dict[str, str] = {}
     for name in candidates:
         ok, error, obj = _probe(module.get, name)
+        if ok and isinstance(obj, str):  # tf-keras 2 hands some unknown strings back unresolved
+            ok, error = False, "TypeError"
         if ok and _is_abstract(category, obj):
             ok, error = False, "NotImplementedError"
         if ok:
@@ -181,20 +217,19 @@ def _category(category: str) -> Dict[str, Any]:
         "rejected_public": rejected,
         "fails_at": _fails_at(category),
     }
-    alias_source = {"losses": ("get_loss", "loss"), "metrics": ("get_metric", "metrics")}.get(category)
-    if alias_source is not None:
-        function, key = alias_source
+    key = {"losses": "loss", "metrics": "metrics"}.get(category)
+    if key is not None:
 
         def works(alias: str) -> bool:
             return _run({key: [alias] if key == "metrics" else alias}) == ""
 
-        data["compile_aliases"] = [a for a in _compile_aliases(function) if works(a) and works(a.upper())]
+        data["compile_aliases"] = [a for a in _compile_alias_candidates() if works(a) and works(a.upper())]
     return data
 
 
 def _layer_arguments() -> Dict[str, Dict[str, List[Any]]]:
     """Layer -> constructor argument -> [category, positional index or null], from signatures."""
-    import keras
+    keras = _package()
 
     table: Dict[str, Dict[str, List[Any]]] = {}
     for name in sorted(_public_names(keras.layers)):
@@ -239,7 +274,7 @@ _QUOTED = re.compile(r"""['"]([A-Za-z0-9_]+)['"]""")
 
 
 def _build(cls: Any, **overrides: Any) -> Any:
-    import keras
+    keras = _package()
 
     kwargs: Dict[str, Any] = {}
     for param in inspect.signature(cls).parameters.values():
@@ -277,10 +312,10 @@ def _enum_arguments() -> Dict[str, Dict[str, Dict[str, Any]]]:
     and each is kept only if the constructor accepts it. Arguments Keras validates later (at
     build or call time) are not recorded: the linter only claims what fails at construction.
     """
-    import keras
+    keras = _package()
 
     table: Dict[str, Dict[str, Dict[str, Any]]] = {}
-    sources = [("keras.layers", keras.layers, keras.layers.Layer), ("keras.losses", keras.losses, keras.losses.Loss)]
+    sources = [("keras.layers", keras.layers, keras.layers.Layer), ("keras.losses", keras.losses, keras.losses.Loss)]  # canonical names
     for prefix, module, base in sources:
         for name in sorted(_public_names(module)):
             cls = getattr(module, name)
@@ -311,7 +346,7 @@ def _enum_arguments() -> Dict[str, Dict[str, Dict[str, Any]]]:
 
 
 def _compile_facts() -> Dict[str, Any]:
-    import keras
+    keras = _package()
 
     parameters = [p.name for p in inspect.signature(keras.Model.compile).parameters.values() if p.name != "self"]
     return {
@@ -320,12 +355,16 @@ def _compile_facts() -> Dict[str, Any]:
     }
 
 
-def generate() -> Dict[str, Any]:
-    os.environ.setdefault("KERAS_BACKEND", "jax")
-    import keras
+def generate(package: str = "keras") -> Dict[str, Any]:
+    global _PACKAGE
+    _PACKAGE = package
+    if package == "keras":
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = _package()
 
     return {
-        "_comment": f"Generated by `{GENERATOR}` from the installed Keras; do not edit by hand.",
+        "_comment": f"Generated by `{GENERATOR} --package {package}` from the installed {package}; do not edit by hand.",
+        "package": package,
         "keras_version": keras.__version__,
         "categories": {category: _category(category) for category in CATEGORIES},
         "compile": _compile_facts(),
@@ -342,11 +381,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog=GENERATOR, description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the shipped data differs")
     parser.add_argument("--output", type=Path, default=None, help="where to write (default: the packaged file)")
+    parser.add_argument("--package", choices=sorted(_FILE_STEM), default="keras", help="keras (Keras 3) or tf_keras (Keras 2)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    data = generate()
+    data = generate(args.package)
     text = render(data)
-    target = args.output or data_path(data["keras_version"].split(".", 1)[0])
+    target = args.output or data_path(data["keras_version"].split(".", 1)[0], args.package)
     counts = ", ".join(f"{c} {len(v['accepted'])}" for c, v in data["categories"].items())
     print(f"Keras {data['keras_version']}: {counts}; {len(data['layer_arguments'])} layers "
           f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)

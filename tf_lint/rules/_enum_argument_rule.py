@@ -7,7 +7,7 @@ from typing import ClassVar, FrozenSet, Optional
 import libcst as cst
 
 from tf_lint.diagnostics import Fix, Severity
-from tf_lint.knowledge import EnumArgument, keras_knowledge
+from tf_lint.knowledge import EnumArgument
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rule import Rule
 from tf_lint.rules._identifier_rule import constant_string
@@ -30,10 +30,10 @@ class EnumArgumentRule(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         imports = self.ctx.imports
-        if not imports.imports_ml or imports.legacy_keras:
+        if not imports.imports_ml:
             return
         qualified = self.ctx.callee(node)
-        table = keras_knowledge().enum_arguments.get(qualified or "")
+        table = self.ctx.knowledge.enum_arguments.get(qualified or "")
         if not table:
             return
         scope = self.ctx.scope

@@ -15,7 +15,7 @@ from typing import ClassVar, Iterator, Optional, Tuple
 import libcst as cst
 
 from tf_lint.diagnostics import Fix, Severity
-from tf_lint.knowledge import FAILS_AT_WORDS, IdentifierCategory, keras_knowledge
+from tf_lint.knowledge import FAILS_AT_WORDS, PRODUCT_NAMES, IdentifierCategory, KerasKnowledge
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, keyword, positional, string_value
@@ -37,7 +37,7 @@ class IdentifierRule(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         imports = self.ctx.imports
-        if not imports.imports_ml or imports.legacy_keras:
+        if not imports.imports_ml:
             return
         scope = self.ctx.scope
         qualified = self.ctx.callee(node)  # cheap and unscoped; rebinding is checked later
@@ -51,7 +51,7 @@ class IdentifierRule(Rule):
         elif self.compile_parameters:
             receiver = method_call(node, {"compile"})
             if receiver is not None:
-                knowledge = keras_knowledge()
+                knowledge = self.ctx.knowledge
                 for parameter in self.compile_parameters:
                     position = knowledge.compile_position(parameter)
                     found = argument(node, parameter, position) if position is not None else keyword(node, parameter)
@@ -60,7 +60,7 @@ class IdentifierRule(Rule):
                         self.defer(lambda v=value: self._compile(node, receiver, v, scope))  # type: ignore[misc]
 
     def _layer_values(self, node: cst.Call, layer: str) -> Iterator[cst.BaseExpression]:
-        for name, (category, position) in keras_knowledge().layer_arguments.get(layer, {}).items():
+        for name, (category, position) in self.ctx.knowledge.layer_arguments.get(layer, {}).items():
             if category != self.category:
                 continue
             found = argument(node, name, position) if position is not None else keyword(node, name)
@@ -74,7 +74,7 @@ class IdentifierRule(Rule):
 
     def _compile(self, node: cst.Call, receiver: cst.BaseExpression, value: cst.BaseExpression, scope: Scope) -> None:
         kind = receiver_kind(receiver, scope, self.ctx.names(scope), method="compile")
-        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not has_keras_compile_shape(node)):
+        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not has_keras_compile_shape(node, self.ctx.knowledge)):
             return
         self.check_value(value, scope, "compile")
 
@@ -84,7 +84,7 @@ class IdentifierRule(Rule):
             self.check_string(expr, text, where)
 
     def check_string(self, expr: cst.BaseExpression, text: str, where: str) -> None:
-        knowledge = keras_knowledge()
+        knowledge = self.ctx.knowledge
         category = knowledge.categories[self.category]
         in_compile = where == "compile"
         if ">" in text or category.accepts(text, in_compile=in_compile):
@@ -92,16 +92,21 @@ class IdentifierRule(Rule):
         if self.resolves_custom_objects and _CUSTOM_OBJECTS.search(self.ctx.source):
             return  # the file registers custom objects: an unknown name may be one of them
         when = "when this line runs" if where == "getter" else FAILS_AT_WORDS[category.fails_at]
-        kind, consequence, advice, fix = _diagnose(category, text, when, in_compile, expr)
+        kind, consequence, advice, fix = _diagnose(knowledge, category, text, when, in_compile, expr)
+        other = self.ctx.other_knowledge
+        if other is not None and other.categories[self.category].accepts(text, in_compile=in_compile):
+            this_version = self.ctx.keras_major
+            other_version = "2" if this_version == "3" else "3"
+            advice += f" (valid in {PRODUCT_NAMES[other_version]}, rejected by {PRODUCT_NAMES[this_version]})"
         self.report(expr, fix=fix, kind=kind, noun=category.noun, value=text, consequence=consequence, advice=advice)
 
 
 def _diagnose(
-    category: IdentifierCategory, text: str, when: str, in_compile: bool, expr: cst.BaseExpression
+    knowledge: KerasKnowledge, category: IdentifierCategory, text: str, when: str, in_compile: bool, expr: cst.BaseExpression
 ) -> Tuple[str, str, str, Optional[Fix]]:
     """(kind, consequence, advice, fix) for a rejected string."""
     rejected = category.rejection(text)
-    elsewhere = _accepted_elsewhere(category, text)
+    elsewhere = _accepted_elsewhere(knowledge, category, text)
     if rejected == "NotImplementedError":
         consequence = "it is the abstract base class: Keras accepts the name, then raises NotImplementedError when it is used"
         return "unusable", consequence, f"; pick a concrete {category.noun}", None
@@ -126,12 +131,12 @@ def _diagnose(
     return "unknown", consequence, f"; did you mean {found.name!r}?", _fix(expr, found.name, found.exact)
 
 
-def _accepted_elsewhere(category: IdentifierCategory, text: str) -> Optional[str]:
+def _accepted_elsewhere(knowledge: KerasKnowledge, category: IdentifierCategory, text: str) -> Optional[str]:
     """A metric given a loss name (``'huber'``) or the reverse: say so instead of guessing."""
     partner = {"metrics": "losses", "losses": "metrics"}.get(category.name)
     if partner is None:
         return None
-    other = keras_knowledge().categories[partner]
+    other = knowledge.categories[partner]
     return other.noun if other.accepts(text, in_compile=True) else None
 
 
@@ -146,14 +151,14 @@ def _fix(expr: cst.BaseExpression, name: str, exact: bool) -> Optional[Fix]:
     return Fix(replacement=f"{expr.prefix}{quote}{name}{quote}", safe=exact, title=f"replace with {name!r}")
 
 
-def has_keras_compile_shape(node: cst.Call) -> bool:
+def has_keras_compile_shape(node: cst.Call, knowledge: KerasKnowledge) -> bool:
     """Evidence that ``x.compile(...)`` is Keras': Keras keywords, or an optimizer name first."""
-    parameters = keras_knowledge().compile_parameters
+    parameters = knowledge.compile_parameters
     if any(arg.keyword is not None and arg.keyword.value in parameters for arg in node.args):
         return True
     first = positional(node, 0)
     text = string_value(first.value) if first is not None else None
-    return text is not None and keras_knowledge().optimizers.accepts(text, in_compile=True)
+    return text is not None and knowledge.optimizers.accepts(text, in_compile=True)
 
 
 def literal_strings(expr: cst.BaseExpression, scope: Scope, depth: int) -> Iterator[Tuple[cst.BaseExpression, str]]:

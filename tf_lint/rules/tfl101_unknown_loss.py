@@ -32,7 +32,8 @@ class UnknownLoss(IdentifierRule):
         A name containing `>` (`'my_package>my_loss'`) is treated as a project-registered
         loss and never flagged, because the registry is not visible to a static linter.
         (Measured: Keras 3.15.1 itself does not resolve such strings in `compile`; tf-keras 2
-        and saved-model configs do.) Loss strings are checked against Keras 3; files that
-        import `tf_keras` (Keras 2) are skipped. A name held in a variable is checked only
-        when the variable is bound once, to a string literal.
+        and saved-model configs do.) Names are checked against Keras 3 unless the project sets
+        `target-keras = "2"` or the file imports `tf_keras`; a name valid in the other version
+        says so. A name held in a variable is checked only when the variable is bound once, to
+        a string literal.
     """

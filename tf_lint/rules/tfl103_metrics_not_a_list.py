@@ -5,7 +5,6 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_lint.diagnostics import Fix, Severity
-from tf_lint.knowledge import keras_knowledge
 from tf_lint.rule import Rule
 from tf_lint.rules._identifier_rule import constant_string, has_keras_compile_shape
 from tf_lint.semantics.expressions import argument, keyword
@@ -36,13 +35,13 @@ class MetricsNotAList(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         imports = self.ctx.imports
-        if not imports.imports_ml or imports.legacy_keras or not keras_knowledge().metrics_must_be_a_list:
+        if not imports.imports_ml or not self.ctx.knowledge.metrics_must_be_a_list:
             return
         receiver = method_call(node, {"compile"})
         if receiver is None:
             return
         scope = self.ctx.scope
-        position = keras_knowledge().compile_position("metrics")
+        position = self.ctx.knowledge.compile_position("metrics")
         for parameter in ("metrics", "weighted_metrics"):
             found = argument(node, parameter, position) if parameter == "metrics" and position is not None else keyword(node, parameter)
             if found is not None:
@@ -51,7 +50,7 @@ class MetricsNotAList(Rule):
 
     def _check(self, node: cst.Call, receiver: cst.BaseExpression, parameter: str, value: cst.BaseExpression, scope: Scope) -> None:
         kind = receiver_kind(receiver, scope, self.ctx.names(scope), method="compile")
-        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not has_keras_compile_shape(node)):
+        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not has_keras_compile_shape(node, self.ctx.knowledge)):
             return
         text = constant_string(value, scope)
         if text is None:
