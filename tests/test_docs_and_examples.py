@@ -34,6 +34,10 @@ def test_examples_show_the_briefs_findings() -> None:
         ("examples/slow_pipeline.py", "TFL201"),
         ("examples/slow_pipeline.py", "TFL203"),
         ("examples/slow_pipeline.py", "TFL204"),
+        *(
+            ("examples/keras_strings.py", code)
+            for code in ("TFL103", "TFL105", "TFL106", "TFL107", "TFL109", "TFL604", "TFL605", "TFL606")
+        ),
     }
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert lines[0].replace("examples/", "examples/", 1) in readme
