@@ -10,7 +10,7 @@ layers' signatures: ``Dense(64, 'relu')``, ``LSTM(recurrent_activation=...)``,
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Iterator, Optional, Tuple
+from typing import TYPE_CHECKING, ClassVar, Iterator, Optional, Tuple
 
 import libcst as cst
 
@@ -21,6 +21,9 @@ from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, keyword, positional, string_value
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
 from tf_lint.semantics.scopes import ASSIGN, Scope
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
 
 _CUSTOM_OBJECTS = re.compile(r"\b(custom_object_scope|get_custom_objects|CustomObjectScope)\b")
 
@@ -73,10 +76,8 @@ class IdentifierRule(Rule):
             self.check_value(value, scope, where)
 
     def _compile(self, node: cst.Call, receiver: cst.BaseExpression, value: cst.BaseExpression, scope: Scope) -> None:
-        kind = receiver_kind(receiver, scope, self.ctx.names(scope), method="compile")
-        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not has_keras_compile_shape(node, self.ctx.knowledge)):
-            return
-        self.check_value(value, scope, "compile")
+        if is_keras_compile(self.ctx, node, receiver, scope):
+            self.check_value(value, scope, "compile")
 
     def check_value(self, value: cst.BaseExpression, scope: Scope, where: str) -> None:
         depth = {"losses": 1, "metrics": 2}.get(self.category, 0) if where == "compile" else 0
@@ -149,6 +150,13 @@ def _fix(expr: cst.BaseExpression, name: str, exact: bool) -> Optional[Fix]:
         return None  # a constant bound elsewhere, or a concatenation: change it by hand
     quote = expr.quote
     return Fix(replacement=f"{expr.prefix}{quote}{name}{quote}", safe=exact, title=f"replace with {name!r}")
+
+
+def is_keras_compile(ctx: "FileContext", node: cst.Call, receiver: cst.BaseExpression, scope: Scope) -> bool:
+    """``receiver.compile(...)`` is Keras': a known Keras model, or an unknown object called
+    with Keras-shaped arguments; never ``re.compile`` or a class's own ``compile``."""
+    kind = receiver_kind(receiver, scope, ctx.names(scope), method="compile")
+    return kind is Receiver.KERAS or (kind is Receiver.UNKNOWN and has_keras_compile_shape(node, ctx.knowledge))
 
 
 def has_keras_compile_shape(node: cst.Call, knowledge: KerasKnowledge) -> bool:

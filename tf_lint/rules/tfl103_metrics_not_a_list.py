@@ -6,9 +6,9 @@ import libcst as cst
 
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rule import Rule
-from tf_lint.rules._identifier_rule import constant_string, has_keras_compile_shape
+from tf_lint.rules._identifier_rule import constant_string, is_keras_compile
 from tf_lint.semantics.expressions import argument, keyword
-from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
+from tf_lint.semantics.keras_calls import method_call
 from tf_lint.semantics.scopes import Scope
 
 
@@ -49,8 +49,7 @@ class MetricsNotAList(Rule):
                 self.defer(lambda p=parameter, v=value: self._check(node, receiver, p, v, scope))  # type: ignore[misc]
 
     def _check(self, node: cst.Call, receiver: cst.BaseExpression, parameter: str, value: cst.BaseExpression, scope: Scope) -> None:
-        kind = receiver_kind(receiver, scope, self.ctx.names(scope), method="compile")
-        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not has_keras_compile_shape(node, self.ctx.knowledge)):
+        if not is_keras_compile(self.ctx, node, receiver, scope):
             return
         text = constant_string(value, scope)
         if text is None:
