@@ -109,6 +109,7 @@ DATA_FILES = {"3": "keras-3.json", "2": "tf-keras-2.json"}
 PRODUCT_NAMES = {"3": "Keras 3", "2": "tf-keras 2"}
 
 
+@functools.lru_cache(maxsize=None)
 def available_versions() -> Tuple[str, ...]:
     return tuple(v for v, name in DATA_FILES.items() if resources.files(__name__).joinpath(name).is_file())
 
