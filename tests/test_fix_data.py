@@ -39,3 +39,20 @@ def test_bare_metric_string_is_wrapped_safely() -> None:
 def test_fix_spans_exactly_the_reported_node() -> None:
     [diagnostic] = lint_source(HEADER + 'model.compile(loss="Mse")\n', "x.py")
     assert (diagnostic.line, diagnostic.col, diagnostic.end_line, diagnostic.end_col) == (3, 19, 3, 24)
+
+
+def test_names_that_differ_beyond_case_are_unsafe_fixes() -> None:
+    # 'l1l2' is L1L2 with zero factors in Keras 3, where tf-keras 2's 'l1_l2' meant 0.01/0.01.
+    [(_, fix)] = fixes('keras.layers.Dense(3, kernel_regularizer="l1_l2")')
+    assert fix is not None and fix.replacement == '"l1l2"' and not fix.safe
+    # 'leaky_relu' has slope 0.2 in Keras 3; tf-keras 2's 'LeakyReLU' had 0.3.
+    [(_, fix)] = fixes('keras.layers.Dense(3, activation="LeakyReLU")')
+    assert fix is not None and fix.replacement == '"leaky_relu"' and not fix.safe
+    [(_, fix)] = fixes('keras.layers.Dense(3, kernel_initializer="Glorot_Uniform")')
+    assert fix is not None and fix.safe
+
+
+def test_rename_fix_for_removed_optimizer_argument() -> None:
+    [(code, fix)] = fixes("keras.optimizers.Adam(lr=0.01, beta_1=0.9)")
+    assert code == "TFL604" and fix is not None
+    assert (fix.replacement, fix.safe) == ("learning_rate=0.01", True)

@@ -44,8 +44,10 @@ class FileContext:
         self.module = module
         self.source = source
         self.imports = ImportTable.from_module(module)
-        # A file that imports tf_keras runs Keras 2 whatever the project targets.
-        self.keras_major = "2" if self.imports.legacy_keras else target_keras
+        # A file that imports only tf_keras runs Keras 2 whatever the project targets; in a file
+        # that mixes both, each call is judged by where its name comes from (version_for).
+        self.target_keras = target_keras
+        self.keras_major = "2" if self.imports.legacy_keras and not self.imports.modern_keras else target_keras
         self.tracing = TracingFacts()
         self.module_scope = Scope(module, "module", None)
         self.scope: Scope = self.module_scope
@@ -61,13 +63,24 @@ class FileContext:
 
     @property
     def knowledge(self) -> KerasKnowledge:
-        """Generated facts about the Keras this file targets."""
+        """Generated facts about the Keras this file targets (for calls on objects of unknown origin)."""
         return keras_knowledge(self.keras_major)
 
-    @functools.cached_property
-    def other_knowledge(self) -> Optional[KerasKnowledge]:
+    def version_for(self, call: cst.Call) -> str:
+        """The Keras major version a resolved call belongs to: ``tf_keras.X`` is 2, ``keras.X`` the target."""
+        if self.imports.is_legacy(call.func):
+            return "2"
+        if self.imports.resolve(call.func) is not None:
+            return self.target_keras
+        return self.keras_major
+
+    def knowledge_for(self, call: cst.Call) -> KerasKnowledge:
+        return keras_knowledge(self.version_for(call))
+
+    @staticmethod
+    def other_knowledge(version: str) -> Optional[KerasKnowledge]:
         """The other major version's facts, to say "valid in tf-keras 2, rejected by Keras 3"."""
-        other = "2" if self.keras_major == "3" else "3"
+        other = "2" if version == "3" else "3"
         return keras_knowledge(other) if other in available_versions() else None
 
     @functools.cached_property

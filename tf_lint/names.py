@@ -16,17 +16,26 @@ import libcst as cst
 if TYPE_CHECKING:
     from tf_lint.semantics.scopes import Scope
 
-# Longest prefixes first. ``tf.keras`` is Keras 3 in TF >= 2.16 (keras-runtime-facts §0),
-# and ``tf.compat.v1.keras``/``tf.compat.v2.keras`` are the same module.
+# Longest prefixes first; one rewrite per name. ``tf.keras`` is Keras 3 in TF >= 2.16
+# (keras-runtime-facts §0), and so are ``tf.compat.v1.keras`` and TF 2's shortcuts
+# ``tf.optimizers``/``tf.losses``/``tf.metrics``/``tf.initializers`` (but not
+# ``tf.compat.v1.losses``, TF 1's own API). ``tf_keras`` and TensorFlow's frozen copy
+# ``tensorflow.python.keras`` are Keras 2: same names, checked against tf-keras data.
 _CANONICAL_PREFIXES: Tuple[Tuple[str, str], ...] = (
     ("tensorflow.compat.v1.keras", "keras"),
     ("tensorflow.compat.v2.keras", "keras"),
     ("tensorflow.python.keras", "keras"),
     ("tensorflow.keras", "keras"),
     ("keras._tf_keras.keras", "keras"),
+    ("tensorflow.optimizers", "keras.optimizers"),
+    ("tensorflow.losses", "keras.losses"),
+    ("tensorflow.metrics", "keras.metrics"),
+    ("tensorflow.initializers", "keras.initializers"),
     ("tensorflow.compat.v2", "tensorflow"),
     ("tensorflow.compat.v1", "tensorflow"),
+    ("tf_keras", "keras"),
 )
+_LEGACY_PREFIXES = ("tf_keras", "tensorflow.python.keras")
 
 ML_TOP_LEVEL = frozenset({"tensorflow", "keras", "tf_keras"})
 
@@ -39,6 +48,10 @@ def canonical(dotted: str) -> str:
         if dotted == prefix or dotted.startswith(prefix + "."):
             return replacement + dotted[len(prefix):]
     return dotted
+
+
+def _is_legacy(dotted: str) -> bool:
+    return any(dotted == p or dotted.startswith(p + ".") for p in _LEGACY_PREFIXES)
 
 
 def dotted_parts(expr: cst.BaseExpression) -> Optional[List[str]]:
@@ -94,6 +107,8 @@ class ImportTable:
         self._targets: Dict[str, str] = {}
         self.imports_ml = False  # the file imports tensorflow, keras or tf_keras
         self.legacy_keras = False  # the file imports tf_keras (Keras 2)
+        self.modern_keras = False  # the file imports keras / tensorflow.keras by name (Keras 3)
+        self._legacy: Dict[str, bool] = {}  # local name -> bound to Keras 2 (tf_keras...)
 
     @classmethod
     def from_module(cls, module: cst.Module) -> "ImportTable":
@@ -106,14 +121,19 @@ class ImportTable:
         return table
 
     def _bind(self, local: str, target: str) -> None:
+        """Record ``local`` -> ``target`` as written (canonicalised when resolving, once)."""
         top = target.split(".", 1)[0]
         if top in ML_TOP_LEVEL:
             self.imports_ml = True
-        if top == "tf_keras":
+        legacy = _is_legacy(target)
+        if legacy:
             self.legacy_keras = True
-        target = canonical(target)
+        elif canonical(target).split(".", 1)[0] == "keras":
+            self.modern_keras = True
         previous = self._targets.get(local)
-        self._targets[local] = target if previous in (None, target) else _AMBIGUOUS
+        same = previous is None or (previous and canonical(previous) == canonical(target))
+        self._targets[local] = target if same else _AMBIGUOUS
+        self._legacy[local] = legacy
 
     def _add_import(self, stmt: cst.Import) -> None:
         for alias in stmt.names:
@@ -146,15 +166,22 @@ class ImportTable:
 
     def resolve_name(self, local: str) -> Optional[str]:
         target = self._targets.get(local)
-        return target or None
+        return canonical(target) if target else None
+
+    def is_legacy(self, expr: cst.BaseExpression) -> bool:
+        """Does ``expr`` come from Keras 2 (``tf_keras``, ``tensorflow.python.keras``)?"""
+        parts = dotted_parts(expr)
+        if not parts or not self._targets.get(parts[0]):
+            return False
+        return _is_legacy(".".join([self._targets[parts[0]], *parts[1:]]))
 
     def resolve(self, expr: cst.BaseExpression) -> Optional[str]:
         """Canonical dotted name of ``expr`` (``tf.keras.losses.get`` -> ``keras.losses.get``)."""
         parts = dotted_parts(expr)
         if not parts:
             return None
-        target = self.resolve_name(parts[0])
-        if target is None:
+        target = self._targets.get(parts[0])
+        if not target:
             return None
         return canonical(".".join([target, *parts[1:]]))
 

@@ -30,7 +30,8 @@ class IdentifierCategory:
     case_sensitive: bool
     compile_aliases: FrozenSet[str]  # lower-cased; accepted in any case, only through compile()
     rejected_public: Dict[str, str]  # public class/function name -> error Keras raises for the string
-    fails_at: str  # "constructor" | "compile" | "fit"
+    fails_at: str  # "constructor" | "build" | "compile" | "fit"
+    fails_with: str  # the exception an unknown name raises there (measured)
 
     def accepts(self, name: str, *, in_compile: bool) -> bool:
         if in_compile and name.lower() in self.compile_aliases:
@@ -64,6 +65,7 @@ class EnumArgument:
     values: Tuple[str, ...]
     case_sensitive: bool
     position: Optional[int]
+    error: str  # what the constructor raises for another value (measured)
 
     def accepts(self, value: str) -> bool:
         return value in self.values if self.case_sensitive else value.lower() in {v.lower() for v in self.values}
@@ -101,6 +103,7 @@ def _category(name: str, raw: Dict[str, Any]) -> IdentifierCategory:
         compile_aliases=frozenset(raw.get("compile_aliases", ())),
         rejected_public=dict(raw.get("rejected_public", {})),
         fails_at=str(raw["fails_at"]),
+        fails_with=str(raw["fails_with"]),
     )
 
 
@@ -129,7 +132,9 @@ def keras_knowledge(major: str = "3") -> KerasKnowledge:
         },
         enum_arguments={
             callable_name: {
-                argument: EnumArgument(tuple(entry["values"]), bool(entry["case_sensitive"]), entry["position"])
+                argument: EnumArgument(
+                    tuple(entry["values"]), bool(entry["case_sensitive"]), entry["position"], str(entry["error"])
+                )
                 for argument, entry in arguments.items()
             }
             for callable_name, arguments in raw["enum_arguments"].items()

@@ -105,13 +105,16 @@ def _public_names(module: Any) -> Set[str]:
 
 def _probe(get: Callable[[str], Any], name: str) -> Tuple[bool, str, Any]:
     try:
-        return True, "", get(name)
+        obj = get(name)
     except ImportError:
         # Keras knows the name but the object needs an optional package (STFT needs scipy):
         # the string is valid, so the data must not depend on what this venv happens to hold.
         return True, "", None
     except Exception as error:  # noqa: BLE001 - any other failure means Keras rejects the string
         return False, type(error).__name__, None
+    if isinstance(obj, str):  # tf-keras 2 hands unknown strings back unresolved; they fail when called
+        return False, "TypeError", None
+    return True, "", obj
 
 
 def _is_abstract(category: str, obj: Any) -> bool:
@@ -145,8 +148,9 @@ def _tiny_model(**layer_arguments: Any) -> Any:
     return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax", **layer_arguments)])
 
 
-def _run(compile_kwargs: Dict[str, Any], layer_arguments: Optional[Dict[str, Any]] = None) -> str:
-    """Where a compile-and-fit with these arguments fails: 'compile', 'fit' or '' (it works)."""
+def _run(compile_kwargs: Dict[str, Any], layer_arguments: Optional[Dict[str, Any]] = None) -> Tuple[str, str]:
+    """Where a compile-and-fit with these arguments fails, and with which exception:
+    ('compile', 'ValueError'), ('fit', 'TypeError')... or ('', '') when it works."""
     import numpy as np
 
     keras = _package()
@@ -155,43 +159,44 @@ def _run(compile_kwargs: Dict[str, Any], layer_arguments: Optional[Dict[str, Any
         model = _tiny_model(**(layer_arguments or {}))
         try:
             model.compile(**{"optimizer": "sgd", "loss": "sparse_categorical_crossentropy", **compile_kwargs})
-        except Exception:  # noqa: BLE001
-            return "compile"
+        except Exception as error:  # noqa: BLE001
+            return "compile", type(error).__name__
         try:
             model.fit(np.zeros((4, 4), "float32"), np.zeros((4,), "int32"), epochs=1, verbose=0)
-        except Exception:  # noqa: BLE001
-            return "fit"
-        return ""
+        except Exception as error:  # noqa: BLE001
+            return "fit", type(error).__name__
+        return "", ""
     finally:
         keras.backend.clear_session()  # JAX keeps a failed model's state (facts §8)
 
 
-def _fails_at(category: str) -> str:
-    """Measure when a misspelled name of this category is rejected."""
+def _fails_at(category: str) -> Tuple[str, str]:
+    """Measure when a misspelled name of this category is rejected, and with which exception."""
     keras = _package()
 
     if category in _LAYER_CATEGORIES:
         argument = {_LAYER_CATEGORIES[category]: _BAD_NAME}
         try:
             keras.layers.Dense(1, **argument)
-        except Exception:  # noqa: BLE001
-            return "constructor"
+        except Exception as error:  # noqa: BLE001
+            return "constructor", type(error).__name__
         # tf-keras 2 keeps some unknown strings and fails only when the layer is built or trained.
         try:
             keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, **argument)])
-        except Exception:  # noqa: BLE001
-            return "build"
+        except Exception as error:  # noqa: BLE001
+            return "build", type(error).__name__
         finally:
             keras.backend.clear_session()
-        if _run({}, layer_arguments=argument) == "fit":
-            return "fit"
+        where, error_name = _run({}, layer_arguments=argument)
+        if where == "fit":
+            return where, error_name
         raise RuntimeError(f"a bad {category} name is no longer rejected")
     key = {"losses": "loss", "metrics": "metrics", "optimizers": "optimizer"}[category]
     value: Any = [_BAD_NAME] if key == "metrics" else _BAD_NAME
-    where = _run({key: value})
+    where, error_name = _run({key: value})
     if not where:
         raise RuntimeError(f"a bad {category} name is no longer rejected")
-    return where
+    return where, error_name
 
 
 def _category(category: str) -> Dict[str, Any]:
@@ -199,13 +204,14 @@ def _category(category: str) -> Dict[str, Any]:
 
     module = getattr(keras, category)
     public = _public_names(module)
-    candidates = sorted(_lookup_table(category) | public)
+    candidates = set(_lookup_table(category)) | public
+    if category == "activations":  # tf-keras 2 also resolves layer class names ('LeakyReLU')
+        candidates |= _public_names(keras.layers)
+    fails_at, fails_with = _fails_at(category)
     accepted: List[str] = []
     rejected: Dict[str, str] = {}
-    for name in candidates:
+    for name in sorted(candidates):
         ok, error, obj = _probe(module.get, name)
-        if ok and isinstance(obj, str):  # tf-keras 2 hands some unknown strings back unresolved
-            ok, error = False, "TypeError"
         if ok and _is_abstract(category, obj):
             ok, error = False, "NotImplementedError"
         if ok:
@@ -220,13 +226,14 @@ def _category(category: str) -> Dict[str, Any]:
         "accepted": accepted,
         "case_sensitive": not case_insensitive,
         "rejected_public": rejected,
-        "fails_at": _fails_at(category),
+        "fails_at": fails_at,
+        "fails_with": fails_with,
     }
     key = {"losses": "loss", "metrics": "metrics"}.get(category)
     if key is not None:
 
         def works(alias: str) -> bool:
-            return _run({key: [alias] if key == "metrics" else alias}) == ""
+            return _run({key: [alias] if key == "metrics" else alias}) == ("", "")
 
         data["compile_aliases"] = [a for a in _compile_alias_candidates() if works(a) and works(a.upper())]
     return data
@@ -338,11 +345,13 @@ def _enum_arguments() -> Dict[str, Dict[str, Dict[str, Any]]]:
                     continue  # not validated at construction
                 except Exception as error:  # noqa: BLE001
                     candidates = sorted(set(_QUOTED.findall(str(error))) - {_BAD_NAME})
+                    error_name = type(error).__name__
                 accepted = [value for value in candidates if _builds(cls, **{param.name: value})]
                 if not accepted:
                     continue
                 entry = {
                     "values": accepted,
+                    "error": error_name,
                     "case_sensitive": not all(_builds(cls, **{param.name: v.upper()}) for v in accepted),
                     "position": positional.index(param.name) if param.name in positional else None,
                 }
@@ -356,7 +365,7 @@ def _compile_facts() -> Dict[str, Any]:
     parameters = [p.name for p in inspect.signature(keras.Model.compile).parameters.values() if p.name != "self"]
     return {
         "parameters": parameters,
-        "metrics_must_be_a_list": _run({"metrics": "accuracy"}) == "compile",
+        "metrics_must_be_a_list": _run({"metrics": "accuracy"})[0] == "compile",
     }
 
 
@@ -435,20 +444,33 @@ def migration() -> Dict[str, Any]:
     optimizers: Dict[str, Dict[str, Any]] = {}
     for name in sorted(_public_names(keras.optimizers)):
         cls = getattr(keras.optimizers, name)
-        old = getattr(legacy, name, None) or getattr(tf_keras.optimizers, name, None)
-        if not inspect.isclass(cls) or old is None or not _builds_plain(cls):
+        olds = [o for o in (getattr(legacy, name, None), getattr(tf_keras.optimizers, name, None)) if o is not None]
+        if not inspect.isclass(cls) or not olds or not _builds_plain(cls):
             continue
         current = set(inspect.signature(cls).parameters)
-        candidates = (set(inspect.signature(old).parameters) | extra) - current - {"kwargs", "self"}
+        candidates = set(extra)
+        for old in olds:
+            candidates |= set(inspect.signature(old).parameters)
         entries = {}
-        for argument in sorted(candidates):
+        for argument in sorted(candidates - current - {"kwargs", "self"}):
             outcome = _keras3_outcome(cls, argument)
             if outcome is not None:
-                rename = _renamed_to(getattr(legacy, name, old), argument)
+                rename = _renamed_to(olds[0], argument)
                 outcome["use"] = rename if rename in current else None
                 entries[argument] = outcome
         if entries:
             optimizers[name] = entries
+    # An optimizer tf-keras has no legacy twin of (AdamW, Lion) takes the rename its siblings show.
+    renames: Dict[str, str] = {}
+    for entries in optimizers.values():
+        for argument, outcome in entries.items():
+            if outcome["use"]:
+                renames.setdefault(argument, outcome["use"])
+    for name, entries in optimizers.items():
+        current = set(inspect.signature(getattr(keras.optimizers, name)).parameters)
+        for argument, outcome in entries.items():
+            if outcome["use"] is None and renames.get(argument) in current:
+                outcome["use"] = renames[argument]
     from keras.src.models.functional import Functional
 
     # A name any public Keras 3 class still defines (``LSTM.reset_states``) is not "removed".

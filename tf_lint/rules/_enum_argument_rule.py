@@ -23,7 +23,7 @@ class EnumArgumentRule(Rule):
     other_arguments: ClassVar[bool] = False
     claimed: ClassVar[FrozenSet[str]] = frozenset({"padding", "data_format"})
     severity = Severity.ERROR
-    message = "invalid {argument}={value!r} for {callable}: Keras raises ValueError in the constructor; it accepts {accepted}{advice}"
+    message = "invalid {argument}={value!r} for {callable}: Keras raises {error} in the constructor; it accepts {accepted}{advice}"
 
     def _wants(self, name: str) -> bool:
         return name not in self.claimed if self.other_arguments else name in self.arguments
@@ -33,7 +33,7 @@ class EnumArgumentRule(Rule):
         if not imports.imports_ml:
             return
         qualified = self.ctx.callee(node)
-        table = self.ctx.knowledge.enum_arguments.get(qualified or "")
+        table = self.ctx.knowledge_for(node).enum_arguments.get(qualified or "")
         if not table:
             return
         scope = self.ctx.scope
@@ -54,8 +54,16 @@ class EnumArgumentRule(Rule):
         advice = f"; did you mean {found.name!r}?" if found else ""
         fix: Optional[Fix] = None
         if found is not None and isinstance(value, cst.SimpleString):
-            fix = Fix(f"{value.prefix}{value.quote}{found.name}{value.quote}", found.exact, f"replace with {found.name!r}")
+            safe = found.exact and text.lower() == found.name.lower()
+            fix = Fix(f"{value.prefix}{value.quote}{found.name}{value.quote}", safe, f"replace with {found.name!r}")
         accepted = ", ".join(repr(v) for v in spec.values)
         self.report(
-            value, fix=fix, argument=name, value=text, callable=qualified.rsplit(".", 1)[1], accepted=accepted, advice=advice
+            value,
+            fix=fix,
+            argument=name,
+            value=text,
+            callable=qualified.rsplit(".", 1)[1],
+            error=spec.error,
+            accepted=accepted,
+            advice=advice,
         )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterator, Optional, Tuple
 import libcst as cst
 
 from tf_lint.diagnostics import Fix, Severity
-from tf_lint.knowledge import FAILS_AT_WORDS, PRODUCT_NAMES, IdentifierCategory, KerasKnowledge
+from tf_lint.knowledge import FAILS_AT_WORDS, PRODUCT_NAMES, IdentifierCategory, KerasKnowledge, keras_knowledge
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, keyword, positional, string_value
@@ -49,7 +49,7 @@ class IdentifierRule(Rule):
             if getter_arg is not None:
                 self.defer(lambda: self._after_resolving(node, getter_arg.value, scope, "getter"))
         elif qualified is not None and qualified.startswith("keras.layers."):
-            for value in self._layer_values(node, qualified.rsplit(".", 1)[1]):
+            for value in self._layer_values(node, qualified.rsplit(".", 1)[1], self.ctx.knowledge_for(node)):
                 self.defer(lambda v=value: self._after_resolving(node, v, scope, "constructor"))  # type: ignore[misc]
         elif self.compile_parameters:
             receiver = method_call(node, {"compile"})
@@ -62,8 +62,8 @@ class IdentifierRule(Rule):
                         value = found.value
                         self.defer(lambda v=value: self._compile(node, receiver, v, scope))  # type: ignore[misc]
 
-    def _layer_values(self, node: cst.Call, layer: str) -> Iterator[cst.BaseExpression]:
-        for name, (category, position) in self.ctx.knowledge.layer_arguments.get(layer, {}).items():
+    def _layer_values(self, node: cst.Call, layer: str, knowledge: KerasKnowledge) -> Iterator[cst.BaseExpression]:
+        for name, (category, position) in knowledge.layer_arguments.get(layer, {}).items():
             if category != self.category:
                 continue
             found = argument(node, name, position) if position is not None else keyword(node, name)
@@ -73,32 +73,33 @@ class IdentifierRule(Rule):
     def _after_resolving(self, node: cst.Call, value: cst.BaseExpression, scope: Scope, where: str) -> None:
         qualified = self.ctx.names(scope).resolve(node.func)
         if qualified is not None and (qualified == f"keras.{self.category}.get" or qualified.startswith("keras.layers.")):
-            self.check_value(value, scope, where)
+            self.check_value(value, scope, where, self.ctx.version_for(node))
 
     def _compile(self, node: cst.Call, receiver: cst.BaseExpression, value: cst.BaseExpression, scope: Scope) -> None:
         if is_keras_compile(self.ctx, node, receiver, scope):
-            self.check_value(value, scope, "compile")
+            self.check_value(value, scope, "compile", self.ctx.keras_major)
 
-    def check_value(self, value: cst.BaseExpression, scope: Scope, where: str) -> None:
+    def check_value(self, value: cst.BaseExpression, scope: Scope, where: str, version: str) -> None:
         depth = {"losses": 1, "metrics": 2}.get(self.category, 0) if where == "compile" else 0
         for expr, text in literal_strings(value, scope, depth):
-            self.check_string(expr, text, where)
+            if text:  # Keras treats an empty string like no value at all
+                self.check_string(expr, text, where, version)
 
-    def check_string(self, expr: cst.BaseExpression, text: str, where: str) -> None:
-        knowledge = self.ctx.knowledge
+    def check_string(self, expr: cst.BaseExpression, text: str, where: str, version: str) -> None:
+        knowledge = keras_knowledge(version)
         category = knowledge.categories[self.category]
         in_compile = where == "compile"
         if ">" in text or category.accepts(text, in_compile=in_compile):
             return  # accepted, or a project-registered name the linter cannot see
-        if self.resolves_custom_objects and _CUSTOM_OBJECTS.search(self.ctx.source):
+        # tf-keras 2 looks every category up among custom objects; Keras 3 only optimizers and initializers.
+        if (self.resolves_custom_objects or version == "2") and _CUSTOM_OBJECTS.search(self.ctx.source):
             return  # the file registers custom objects: an unknown name may be one of them
         when = "when this line runs" if where == "getter" else FAILS_AT_WORDS[category.fails_at]
         kind, consequence, advice, fix = _diagnose(knowledge, category, text, when, in_compile, expr)
-        other = self.ctx.other_knowledge
+        other = self.ctx.other_knowledge(version)
         if other is not None and other.categories[self.category].accepts(text, in_compile=in_compile):
-            this_version = self.ctx.keras_major
-            other_version = "2" if this_version == "3" else "3"
-            advice += f" (valid in {PRODUCT_NAMES[other_version]}, rejected by {PRODUCT_NAMES[this_version]})"
+            other_version = "2" if version == "3" else "3"
+            advice += f" (valid in {PRODUCT_NAMES[other_version]}, rejected by {PRODUCT_NAMES[version]})"
         self.report(expr, fix=fix, kind=kind, noun=category.noun, value=text, consequence=consequence, advice=advice)
 
 
@@ -120,13 +121,14 @@ def _diagnose(
         )
     if not in_compile and text.lower() in category.compile_aliases:
         return "unknown", f"Keras raises ValueError {when}", "; this alias works only in compile(), which picks the class from the labels", None
-    consequence = f"Keras raises {rejected or 'ValueError'} {when}"
+    consequence = f"Keras raises {rejected or category.fails_with} {when}"
     if elsewhere is not None:
         return "unknown", consequence, f"; {text!r} is a {elsewhere} name, not a {category.noun}", None
     public = category.public_spelling(text)
     if rejected is not None and public[:1].isupper():  # the class exists, only its string form does not
         return "unknown", consequence, f"; pass the object instead, e.g. keras.{category.name}.{public}()", None
-    found = suggest(text, category.accepted)
+    pool = category.accepted | category.compile_aliases if in_compile else category.accepted
+    found = suggest(text, pool)
     if found is None:
         return "unknown", consequence, "", None
     return "unknown", consequence, f"; did you mean {found.name!r}?", _fix(expr, found.name, found.exact)
@@ -146,10 +148,14 @@ def _class_name(text: str) -> str:
 
 
 def _fix(expr: cst.BaseExpression, name: str, exact: bool) -> Optional[Fix]:
+    """Replace the string. Safe only when the two differ in case alone: ``'l1_l2'`` -> ``'l1l2'``
+    or ``'LeakyReLU'`` -> ``'leaky_relu'`` name other objects with other defaults."""
     if not isinstance(expr, cst.SimpleString):
         return None  # a constant bound elsewhere, or a concatenation: change it by hand
     quote = expr.quote
-    return Fix(replacement=f"{expr.prefix}{quote}{name}{quote}", safe=exact, title=f"replace with {name!r}")
+    original = string_value(expr) or ""
+    safe = exact and original.lower() == name.lower()
+    return Fix(replacement=f"{expr.prefix}{quote}{name}{quote}", safe=safe, title=f"replace with {name!r}")
 
 
 def is_keras_compile(ctx: "FileContext", node: cst.Call, receiver: cst.BaseExpression, scope: Scope) -> bool:

@@ -20,16 +20,16 @@ class OptimizerArgumentRule(Rule):
     outcome: ClassVar[str]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.ctx.imports.imports_ml or self.ctx.keras_major != "3":
+        if not self.ctx.imports.imports_ml:
             return
         qualified = self.ctx.callee(node)
-        if qualified is None or not qualified.startswith(OPTIMIZERS):
+        if qualified is None or not qualified.startswith(OPTIMIZERS) or self.ctx.version_for(node) != "3":
             return
         changes = migration().optimizer_arguments.get(qualified[len(OPTIMIZERS):], {})
         scope = self.ctx.scope
         for arg in node.args:
             change = changes.get(arg.keyword.value) if arg.keyword is not None else None
-            if change is not None and change.outcome == self.outcome:
+            if change is not None and change.outcome == self.outcome and not _is_zero(arg.value):
                 self.defer(lambda a=arg, c=change: self._check(node, a, c, scope))  # type: ignore[misc]
 
     def _check(self, node: cst.Call, arg: cst.Arg, change: ArgumentChange, scope: Scope) -> None:
@@ -49,3 +49,10 @@ def rename_fix(arg: cst.Arg, new_name: Optional[str]) -> Optional[Fix]:
         return None
     renamed = arg.with_changes(keyword=cst.Name(new_name), comma=cst.MaybeSentinel.DEFAULT)
     return Fix(cst.Module([]).code_for_node(renamed), safe=True, title=f"rename to {new_name}=")
+
+
+def _is_zero(value: cst.BaseExpression) -> bool:
+    """``decay=0.0`` copied from Keras 2's defaults did nothing there either."""
+    if isinstance(value, (cst.Integer, cst.Float)):
+        return value.evaluated_value == 0
+    return False

@@ -52,7 +52,7 @@ class MetricsNotAList(Rule):
         if not is_keras_compile(self.ctx, node, receiver, scope):
             return
         text = constant_string(value, scope)
-        if text is None:
+        if not text:  # not a string, or "" (which Keras treats as no metrics)
             return
         code = cst.Module([]).code_for_node(value)
         fix = Fix(replacement=f"[{code}]", safe=True, title=f"wrap in a list: [{code}]")

@@ -12,9 +12,11 @@ class UnknownActivation(IdentifierRule):
     summary = "Flags an activation string Keras does not recognise in any layer argument that takes one (`Dense(activation=...)`, `Dense(64, 'relu')`, `Activation('...')`, `LSTM(recurrent_activation=...)`) and in `keras.activations.get(...)`."
     rationale = """
         A bad activation raises `ValueError: Could not interpret activation function
-        identifier` in the **layer constructor**. The lookup is exact: `'relu'` works, `'ReLU'`,
-        `'Relu'` and `'LeakyReLU'` do not (those are layer class names). Which arguments of which
-        layers take an activation is read from the real layers' signatures.
+        identifier` in the **layer constructor**. In Keras 3 the lookup is exact: `'relu'`
+        works, `'ReLU'`, `'Relu'` and `'LeakyReLU'` do not (tf-keras 2 resolved the layer class
+        names `'ReLU'`/`'LeakyReLU'`, with other defaults: `LeakyReLU`'s slope was 0.3, Keras 3's
+        `'leaky_relu'` uses 0.2). Which arguments of which layers take an activation is read
+        from the real layers' signatures.
     """
     example = """
         layer = keras.layers.Dense(64, activation="ReLU")

@@ -33,7 +33,12 @@ class RemovedModelMethod(Rule):
     use_instead = """
         model.fit(train_generator, epochs=10)
     """
-    known_problems = "Only applies when the project targets Keras 3 and the file does not import tf_keras."
+    known_problems = """
+        Only applies when the project targets Keras 3 and the file does not import tf_keras.
+        `fit_generator`-style names are flagged on any object not known to be something else;
+        generic names (`to_yaml`, `add_update`...) only on objects built by a Keras model
+        constructor in the same file.
+    """
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.imports.imports_ml or self.ctx.keras_major != "3":
@@ -49,7 +54,10 @@ class RemovedModelMethod(Rule):
         self.defer(lambda: self._check(func, method, removed[method], scope))
 
     def _check(self, func: cst.Attribute, method: str, use: Optional[str], scope: Scope) -> None:
-        if receiver_kind(func.value, scope, self.ctx.names(scope), method) is Receiver.NOT_KERAS:
+        kind = receiver_kind(func.value, scope, self.ctx.names(scope), method)
+        # ``*_generator`` names are Keras' own; ``to_yaml``/``add_update``... are common elsewhere
+        # (config objects), so those need a receiver known to be a Keras model.
+        if kind is Receiver.NOT_KERAS or (kind is Receiver.UNKNOWN and not method.endswith("_generator")):
             return
         advice = f"; use {use}(), which accepts generators and PyDataset" if use else ""
         # Unsafe: fit() rejects some fit_generator() arguments (workers=, use_multiprocessing=...).
