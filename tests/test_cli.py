@@ -151,20 +151,21 @@ def test_version(capsys) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_internal_error_is_reported_and_exits_2(project: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from tf_lint.rules.tfl209_unbatched_dataset import UnbatchedDataset
+    from tf_lint.rules.tfl103_metrics_not_a_list import MetricsNotAList
 
-    def boom(self, node):  # type: ignore[no-untyped-def]
+    def boom(self, node, callee):  # type: ignore[no-untyped-def]
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(UnbatchedDataset, "visit_Call", boom)
+    monkeypatch.setattr(MetricsNotAList, "on_call", boom)
     (project / "a.py").write_text(BAD)
     (project / "b.py").write_text(BAD)
     code, out, _ = run(capsys, ".")
     assert code == 2
     codes = [(line.split(":")[0], line.split(": ")[1].split()[0]) for line in out.splitlines()]
-    # The crash is reported where the rule first failed (line 2), the other rule's finding stays.
+    # The crash is reported where the rule first failed (line 3, the compile call), the other
+    # rule's finding stays.
     assert codes == [("a.py", "TFL999"), ("a.py", "TFL101"), ("b.py", "TFL999"), ("b.py", "TFL101")]
-    assert "TFL209 (unbatched-dataset)" in out and "RuntimeError: kaput" in out
+    assert "TFL103 (metrics-not-a-list)" in out and "RuntimeError: kaput" in out
 
 
 def test_target_keras_from_config_and_flag(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -15,10 +15,10 @@ from tf_lint.registry import RegistryError, all_rules, register
 def test_a_crashing_rule_becomes_TFL999_and_the_others_still_run(monkeypatch: pytest.MonkeyPatch) -> None:
     from tf_lint.rules.tfl001_redundant_tf_binary_op import RedundantTfBinaryOp
 
-    def boom(self, node):  # type: ignore[no-untyped-def]
+    def boom(self, node, callee):  # type: ignore[no-untyped-def]
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(RedundantTfBinaryOp, "visit_Call", boom)
+    monkeypatch.setattr(RedundantTfBinaryOp, "on_call", boom)
     source = 'import tensorflow as tf\na = tf.constant(1.0)\nb = tf.add(a, a)\ntf.keras.losses.get("msee")\n'
     found = lint_source(source, "x.py", {"TFL001", "TFL101", "TFL999"})
     codes = [d.code for d in found]
@@ -88,3 +88,33 @@ def test_rule_metadata_is_complete() -> None:
         names.add(rule.name)
         for field in ("message", "summary", "rationale", "example", "use_instead"):
             assert getattr(rule, field).strip(), f"{rule.code} lacks {field}"
+
+
+def test_call_router_wakes_only_interested_rules() -> None:
+    import libcst as cst
+
+    from tf_lint.calls import CallInterests, CallRouter
+    from tf_lint.context import FileContext
+    from tf_lint.walk import Walker
+
+    seen = []
+
+    class Probe:
+        def __init__(self, interests: CallInterests) -> None:
+            self.interests = interests
+
+        def call_interests(self) -> CallInterests:
+            return self.interests
+
+        def on_call(self, node, callee):  # type: ignore[no-untyped-def]
+            seen.append((self.interests, callee))
+
+    source = "import tensorflow as tf\nimport numpy as np\ntf.add(1, 2)\nnp.add(1, 2)\nm.fit(x)\ntf.keras.layers.Dense(2)\nprint(3)\n"
+    module = cst.parse_module(source)
+    ctx = FileContext("x.py", module, source)
+    by_name = Probe(CallInterests(names=frozenset({"tensorflow.add"})))
+    by_method = Probe(CallInterests(methods=frozenset({"fit"})))
+    by_prefix = Probe(CallInterests(prefixes=("keras.layers.",)))
+    router = CallRouter(ctx, [by_name, by_method, by_prefix], lambda *a: None, muted=())  # type: ignore[list-item]
+    Walker([router], lambda *a: None).walk(module)
+    assert [(p.interests, c) for p, c in [(by_name, "tensorflow.add"), (by_method, None), (by_prefix, "keras.layers.Dense")]] == seen

@@ -11,6 +11,7 @@ from typing import Callable, Collection, Dict, Iterator, List, Optional, Tuple, 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from tf_lint.calls import CallRouter
 from tf_lint.context import ContextEnter, ContextExit, FileContext
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.registry import all_rules, rule_for
@@ -107,7 +108,8 @@ def _lint(source: str, path: str, enabled: Optional[Collection[str]], target_ker
     rules = [cls(ctx) for cls in classes]
     failures = _Failures()
     try:
-        Walker([ContextEnter(ctx), *rules, ContextExit(ctx)], failures.record).walk(module)
+        router = CallRouter(ctx, rules, failures.record, muted=failures.failed)
+        Walker([ContextEnter(ctx), router, *rules, ContextExit(ctx)], failures.record, muted=failures.failed).walk(module)
     except RecursionError:
         raise  # reported by lint_source as "nests too deeply", not as an engine bug
     except Exception as error:  # noqa: BLE001 - an engine bug on one file must not end the run

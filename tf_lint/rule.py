@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.registry import register
 from tf_lint.walk import Visitor
+
+_NO_CALLS = CallInterests()
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
@@ -69,6 +72,13 @@ class Rule(RuleMeta, Visitor):
 
     def finish(self) -> None:
         """Hook run after the traversal; rules that only use :meth:`defer` need not override it."""
+
+    def call_interests(self) -> "CallInterests":
+        """The calls :meth:`on_call` wants (see ``tf_lint.calls``); none by default."""
+        return _NO_CALLS
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        """A call matching :meth:`call_interests`; ``callee`` is its unscoped qualified name."""
 
 
 class ToolDiagnostic(RuleMeta):

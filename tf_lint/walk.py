@@ -11,7 +11,7 @@ hook names as libcst: ``visit_<Node>``, ``leave_<Node>``, ``visit_<Node>_<field>
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, ClassVar, Dict, List, Sequence, Set, Tuple, Type
+from typing import Callable, ClassVar, Container, Dict, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
@@ -85,10 +85,12 @@ _Plan = Tuple[List[_Bound], Tuple[Tuple[str, List[_Bound], List[_Bound]], ...], 
 class Walker:
     """Dispatches each node of one tree to every visitor that has a hook for it."""
 
-    def __init__(self, visitors: Sequence[Visitor], on_error: ErrorHandler) -> None:
+    def __init__(self, visitors: Sequence[Visitor], on_error: ErrorHandler, muted: Optional[Container[type]] = None) -> None:
+        """``muted``: visitor types to skip, shared with whoever else records failures."""
         self._hooks: Dict[Tuple[str, str, str], List[_Bound]] = {}
         self._on_error = on_error
         self._muted: Set[Visitor] = set()
+        self._muted_types: Container[type] = muted if muted is not None else ()
         self._plans: Dict[type, _Plan] = {}
         for visitor in visitors:
             for name, hook in visitor.get_visitors().items():
@@ -108,7 +110,7 @@ class Walker:
 
     def _call(self, bound: List[_Bound], node: cst.CSTNode) -> None:
         for hook, owner in bound:
-            if owner in self._muted:
+            if owner in self._muted or type(owner) in self._muted_types:
                 continue
             try:
                 hook(node)

@@ -6,6 +6,7 @@ from typing import ClassVar, FrozenSet, Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.knowledge import EnumArgument
 from tf_lint.knowledge.suggest import suggest
@@ -28,11 +29,12 @@ class EnumArgumentRule(Rule):
     def _wants(self, name: str) -> bool:
         return name not in self.claimed if self.other_arguments else name in self.arguments
 
-    def visit_Call(self, node: cst.Call) -> None:
-        imports = self.ctx.imports
-        if not imports.imports_ml:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(prefixes=("keras.layers.", "keras.losses."))
+
+    def on_call(self, node: cst.Call, qualified: Optional[str]) -> None:
+        if not self.ctx.imports.imports_ml:
             return
-        qualified = self.ctx.callee(node)
         table = self.ctx.knowledge_for(node).enum_arguments.get(qualified or "")
         if not table:
             return

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterator, Optional, Tuple
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.knowledge import FAILS_AT_WORDS, PRODUCT_NAMES, IdentifierCategory, KerasKnowledge, keras_knowledge
 from tf_lint.knowledge.suggest import suggest
@@ -38,12 +39,18 @@ class IdentifierRule(Rule):
     severity = Severity.ERROR
     message = "{kind} {noun} {value!r}: {consequence}{advice}"
 
-    def visit_Call(self, node: cst.Call) -> None:
-        imports = self.ctx.imports
-        if not imports.imports_ml:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(
+            names=frozenset({f"keras.{self.category}.get"}),
+            prefixes=("keras.layers.",),
+            methods=frozenset({"compile"}) if self.compile_parameters else frozenset(),
+        )
+
+    def on_call(self, node: cst.Call, qualified: Optional[str]) -> None:
+        # ``qualified`` is unscoped and cheap; a local rebinding is checked after the walk.
+        if not self.ctx.imports.imports_ml:
             return
         scope = self.ctx.scope
-        qualified = self.ctx.callee(node)  # cheap and unscoped; rebinding is checked later
         if qualified == f"keras.{self.category}.get":
             getter_arg = argument(node, "identifier", 0)
             if getter_arg is not None:

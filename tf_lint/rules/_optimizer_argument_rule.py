@@ -6,6 +6,7 @@ from typing import ClassVar, Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix
 from tf_lint.knowledge import ArgumentChange, migration
 from tf_lint.rule import Rule
@@ -19,10 +20,12 @@ class OptimizerArgumentRule(Rule):
 
     outcome: ClassVar[str]
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(prefixes=(OPTIMIZERS,))
+
+    def on_call(self, node: cst.Call, qualified: Optional[str]) -> None:
         if not self.ctx.imports.imports_ml:
             return
-        qualified = self.ctx.callee(node)
         if qualified is None or not qualified.startswith(OPTIMIZERS) or self.ctx.version_for(node) != "3":
             return
         changes = migration().optimizer_arguments.get(qualified[len(OPTIMIZERS):], {})

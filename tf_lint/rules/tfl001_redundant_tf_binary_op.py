@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.tensors import TensorOracle
@@ -54,8 +57,11 @@ class RedundantTfBinaryOp(Rule):
         other keyword is given: the operator cannot name the op.
     """
 
-    def visit_Call(self, node: cst.Call) -> None:
-        function = self.ctx.resolve(node.func)
+    def call_interests(self) -> CallInterests:
+        return CallInterests(names=frozenset(OPERATORS))
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        function = self.ctx.resolve(node.func)  # scoped: a local rebinding of tf hides it
         op = OPERATORS.get(function or "")
         if op is None or len(node.args) != 2:
             return

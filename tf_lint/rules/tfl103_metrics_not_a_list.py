@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rule import Rule
 from tf_lint.rules._identifier_rule import constant_string, is_keras_compile
@@ -33,7 +36,10 @@ class MetricsNotAList(Rule):
     known_problems = "Only literal strings (or names bound once to one) are recognised."
     fix_safety = "safe"
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(methods=frozenset({"compile"}))
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         imports = self.ctx.imports
         if not imports.imports_ml or not self.ctx.knowledge.metrics_must_be_a_list:
             return

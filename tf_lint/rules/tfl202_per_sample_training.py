@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, is_int, keyword, short_code
@@ -41,7 +44,10 @@ class PerSampleTraining(Rule):
         where the batch size is part of the model.
     """
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(methods=TRAINING_METHODS)
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         if not self.ctx.imports.imports_ml:
             return
         receiver = method_call(node, TRAINING_METHODS)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.datasets import UNBATCHED, DatasetFlow
@@ -106,7 +107,10 @@ class UnbatchedDataset(Rule):
         if isinstance(node.target, cst.Name):
             self._assign(node.target.value, None)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(methods=KERAS_DATA_METHODS)
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         if not self.ctx.imports.imports_ml:
             return
         receiver = method_call(node, KERAS_DATA_METHODS)

@@ -6,6 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.knowledge import migration
 from tf_lint.rule import Rule
@@ -40,7 +41,10 @@ class RemovedModelMethod(Rule):
         constructor in the same file.
     """
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(methods=frozenset(migration().removed_model_methods))
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         if not self.ctx.imports.imports_ml or self.ctx.keras_major != "3":
             return
         func = node.func
