@@ -34,8 +34,6 @@ class IdentifierRule(Rule):
 
     category: ClassVar[str]
     compile_parameters: ClassVar[Tuple[str, ...]] = ()
-    # Optimizer and initializer strings are also looked up among custom objects (facts §2).
-    resolves_custom_objects: ClassVar[bool] = False
     severity = Severity.ERROR
     message = "{kind} {noun} {value!r}: {consequence}{advice}"
 
@@ -98,9 +96,11 @@ class IdentifierRule(Rule):
         in_compile = where == "compile"
         if ">" in text or category.accepts(text, in_compile=in_compile):
             return  # accepted, or a project-registered name the linter cannot see
-        # tf-keras 2 looks every category up among custom objects; Keras 3 only optimizers and initializers.
-        if (self.resolves_custom_objects or version == "2") and _CUSTOM_OBJECTS.search(self.ctx.source):
-            return  # the file registers custom objects: an unknown name may be one of them
+        if _CUSTOM_OBJECTS.search(self.ctx.source):
+            # The file registers custom objects, and the getters look strings up among them
+            # (Keras' own tests resolve activations.get("custom_fn") in a custom_object_scope):
+            # an unknown name may be one of them.
+            return
         when = "when this line runs" if where == "getter" else FAILS_AT_WORDS[category.fails_at]
         kind, consequence, advice, fix = _diagnose(knowledge, category, text, when, in_compile, expr)
         other = self.ctx.other_knowledge(version)

@@ -29,11 +29,13 @@ class UnknownLoss(IdentifierRule):
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     """
     known_problems = """
-        A name containing `>` (`'my_package>my_loss'`) is treated as a project-registered
-        loss and never flagged, because the registry is not visible to a static linter.
-        (Measured: Keras 3.15.1 itself does not resolve such strings in `compile`; tf-keras 2
-        and saved-model configs do.) Names are checked against Keras 3 unless the project sets
-        `target-keras = "2"` or the file imports `tf_keras`; a name valid in the other version
-        says so. A name held in a variable is checked only when the variable is bound once, to
-        a string literal.
+        A name containing `>` (`'my_package>my_loss'`) is treated as a project-
+        registered loss and never flagged, because the registry is not visible to a
+        static linter. (Measured: Keras 3.15.1 itself does not resolve such strings in
+        `compile`; tf-keras 2 and saved-model configs do.) Names are checked against
+        Keras 3 unless the project sets `target-keras = "2"` or the file imports
+        `tf_keras`; a name valid in the other version says so. A name held in a variable
+        is checked only when the variable is bound once, to a string literal. Unknown
+        names are not flagged in a file that registers custom objects
+        (`custom_object_scope`, `get_custom_objects`): the getters look names up there.
     """

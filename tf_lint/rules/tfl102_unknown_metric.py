@@ -27,6 +27,8 @@ class UnknownMetric(IdentifierRule):
         model.compile(optimizer="adam", loss="mse", metrics=["accuracy", "root_mean_squared_error"])
     """
     known_problems = """
-        Names containing `>` are treated as project-registered and not flagged. Metric objects,
-        callables and names held in variables bound more than once are not checked.
+        Names containing `>` are treated as project-registered and not flagged. Metric
+        objects, callables and names held in variables bound more than once are not
+        checked. Unknown names are not flagged in a file that registers custom objects
+        (`custom_object_scope`, `get_custom_objects`): the getters look names up there.
     """

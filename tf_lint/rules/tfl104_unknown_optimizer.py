@@ -10,7 +10,6 @@ class UnknownOptimizer(IdentifierRule):
     name = "unknown-optimizer"
     category = "optimizers"
     compile_parameters = ("optimizer",)
-    resolves_custom_objects = True
     summary = "Flags an optimizer given as a string that Keras does not recognise, in `compile(optimizer=...)` and `keras.optimizers.get(...)`."
     rationale = """
         `compile(optimizer='adamm')` raises `ValueError: Could not interpret optimizer

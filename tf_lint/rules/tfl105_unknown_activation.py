@@ -24,4 +24,9 @@ class UnknownActivation(IdentifierRule):
     use_instead = """
         layer = keras.layers.Dense(64, activation="relu")
     """
-    known_problems = "Names held in variables bound more than once, and activations passed as objects, are not checked."
+    known_problems = """
+        Names held in variables bound more than once, and activations passed as objects,
+        are not checked. Unknown names are not flagged in a file that registers custom
+        objects (`custom_object_scope`, `get_custom_objects`): the getters look names up
+        there.
+    """

@@ -9,7 +9,6 @@ class UnknownInitializer(IdentifierRule):
     code = "TFL106"
     name = "unknown-initializer"
     category = "initializers"
-    resolves_custom_objects = True
     summary = "Flags an initializer string Keras does not recognise in layer arguments (`kernel_initializer=`, `bias_initializer=`, `embeddings_initializer=`...) and in `keras.initializers.get(...)`."
     rationale = """
         A bad initializer raises `ValueError: Could not interpret initializer identifier` in

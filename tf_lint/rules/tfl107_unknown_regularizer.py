@@ -21,4 +21,9 @@ class UnknownRegularizer(IdentifierRule):
     use_instead = """
         layer = keras.layers.Dense(64, kernel_regularizer="l1l2")
     """
-    known_problems = "Regularizer objects (`keras.regularizers.L2(1e-4)`) are not checked: they are always valid."
+    known_problems = """
+        Regularizer objects (`keras.regularizers.L2(1e-4)`) are not checked: they are
+        always valid. Unknown names are not flagged in a file that registers custom
+        objects (`custom_object_scope`, `get_custom_objects`): the getters look names up
+        there.
+    """

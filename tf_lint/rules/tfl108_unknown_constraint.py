@@ -21,4 +21,8 @@ class UnknownConstraint(IdentifierRule):
     use_instead = """
         layer = keras.layers.Dense(64, kernel_constraint="non_neg")
     """
-    known_problems = "Constraint objects are not checked: they are always valid."
+    known_problems = """
+        Constraint objects are not checked: they are always valid. Unknown names are not
+        flagged in a file that registers custom objects (`custom_object_scope`,
+        `get_custom_objects`): the getters look names up there.
+    """
