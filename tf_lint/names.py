@@ -164,10 +164,6 @@ class ImportTable:
                 local = alias.asname.name.value
             self._bind(local, f"{base}.{name}")
 
-    def resolve_name(self, local: str) -> Optional[str]:
-        target = self._targets.get(local)
-        return canonical(target) if target else None
-
     def is_legacy(self, expr: cst.BaseExpression) -> bool:
         """Does ``expr`` come from Keras 2 (``tf_keras``, ``tensorflow.python.keras``)?"""
         parts = dotted_parts(expr)

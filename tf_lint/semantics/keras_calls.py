@@ -27,9 +27,6 @@ _MODEL_FACTORIES = frozenset(
         "keras.models.clone_model",
     }
 )
-COMPILE_KEYWORDS = frozenset(
-    {"optimizer", "loss", "metrics", "loss_weights", "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile"}
-)
 
 
 class Receiver(enum.Enum):
