@@ -186,3 +186,12 @@ def test_flake8_reads_target_keras_from_the_project(project: Path) -> None:
     assert "TFL101" in subprocess.run(flake8, capture_output=True, text=True, check=False).stdout
     (project / "pyproject.toml").write_text('[tool.tf-lint]\ntarget-keras = "2"\n')
     assert subprocess.run(flake8, capture_output=True, text=True, check=False).stdout == ""
+
+
+def test_parallel_run_gives_identical_output(capsys) -> None:  # type: ignore[no-untyped-def]
+    root = Path(__file__).resolve().parent.parent
+    args = [str(root / "fixtures"), str(root / "examples"), "--isolated", "--select", "TFL", "-q"]
+    serial = run(capsys, *args, "-j", "1")
+    parallel = run(capsys, *args, "-j", "2")
+    assert serial[0] == parallel[0] == 1
+    assert serial[1] == parallel[1] and serial[1].count("\n") > 100

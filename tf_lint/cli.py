@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--config", type=Path, metavar="FILE", help="read settings from this file instead of the nearest pyproject.toml")
     group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     parser.add_argument("--stdin-filename", metavar="NAME", help="name to report for standard input (and to match per-file-ignores)")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="processes to use (default 0: one per CPU core)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     parser.add_argument("--version", action="version", version=f"tf-lint {__version__}")
@@ -56,7 +57,7 @@ def _config_start(paths: Sequence[str]) -> Path:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from tf_lint import config as config_module
     from tf_lint.files import discover
-    from tf_lint.runner import check_paths, check_stdin
+    from tf_lint.runner import check_paths, check_stdin, default_jobs
 
     args = build_parser().parse_args(argv)
     paths = args.paths or ["."]
@@ -80,7 +81,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _error("'-' (standard input) cannot be combined with other paths")
         result = check_stdin(sys.stdin.buffer.read(), args.stdin_filename or "-", config)
     else:
-        result = check_paths(discover(paths, config.exclude, config.root), config)
+        jobs = args.jobs if args.jobs > 0 else default_jobs()
+        result = check_paths(discover(paths, config.exclude, config.root), config, jobs)
 
     out = sys.stdout
     for diagnostic in result.diagnostics:
