@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import FrozenSet, Iterable, List, Optional, Union
 
 from tf_lint.config import Config
-
-_MIN_FILES_PER_JOB = 4  # below this, starting processes costs more than it saves
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.engine import lint_source, tool_diagnostic
 from tf_lint.files import ReadFailure, SourceText, decode_source, read_source
 from tf_lint.noqa import filter_noqa
+
+_MIN_FILES_PER_JOB = 4  # below this, starting processes costs more than it saves
 
 
 @dataclass
