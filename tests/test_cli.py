@@ -190,7 +190,7 @@ def test_flake8_reads_target_keras_from_the_project(project: Path) -> None:
 
 def test_parallel_run_gives_identical_output(capsys) -> None:  # type: ignore[no-untyped-def]
     root = Path(__file__).resolve().parent.parent
-    args = [str(root / "fixtures"), str(root / "examples"), "--isolated", "--select", "TFL", "-q"]
+    args = [str(root / "fixtures"), str(root / "examples"), "--isolated", "--select", "TFL", "-q", "--no-cache"]
     serial = run(capsys, *args, "-j", "1")
     parallel = run(capsys, *args, "-j", "2")
     assert serial[0] == parallel[0] == 1

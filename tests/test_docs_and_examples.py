@@ -18,7 +18,7 @@ def test_readme_rules_table_is_current() -> None:
 
 def test_examples_show_the_briefs_findings() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "tf_lint", "examples/"], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "tf_lint", "examples/", "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from tf_lint._version import __version__
+from tf_lint.cache import CACHE_DIR_NAME
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 INTERNAL_ERROR = "TFL999"
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     parser.add_argument("--stdin-filename", metavar="NAME", help="name to report for standard input (and to match per-file-ignores)")
     parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="processes to use (default 0: one per CPU core)")
+    parser.add_argument("--no-cache", action="store_true", help=f"do not read or write cached results ({CACHE_DIR_NAME}/)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     parser.add_argument("--version", action="version", version=f"tf-lint {__version__}")
@@ -56,6 +58,7 @@ def _config_start(paths: Sequence[str]) -> Path:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from tf_lint import config as config_module
+    from tf_lint.cache import ResultCache
     from tf_lint.files import discover
     from tf_lint.runner import check_paths, check_stdin, default_jobs
 
@@ -82,7 +85,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         result = check_stdin(sys.stdin.buffer.read(), args.stdin_filename or "-", config)
     else:
         jobs = args.jobs if args.jobs > 0 else default_jobs()
-        result = check_paths(discover(paths, config.exclude, config.root), config, jobs)
+        cache = None if args.no_cache else ResultCache(config.root or Path.cwd())
+        result = check_paths(discover(paths, config.exclude, config.root), config, jobs, cache)
 
     out = sys.stdout
     for diagnostic in result.diagnostics:

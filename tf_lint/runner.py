@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import FrozenSet, Iterable, List, Optional, Union
 
+from tf_lint.cache import ResultCache
 from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.engine import lint_source, tool_diagnostic
-from tf_lint.files import ReadFailure, SourceText, decode_source, read_source
+from tf_lint.files import ReadFailure, SourceText, decode_source
 from tf_lint.noqa import filter_noqa
 
 _MIN_FILES_PER_JOB = 4  # below this, starting processes costs more than it saves
@@ -45,16 +46,29 @@ def _check_read(
     return check_text(result.text, display, config, enabled, path)
 
 
-def _check_file(path: Path, config: Config, enabled: FrozenSet[str]) -> List[Diagnostic]:
-    return _check_read(read_source(path), str(path), config, enabled, path)
+def _check_file(path: Path, config: Config, enabled: FrozenSet[str], cache: Optional[ResultCache]) -> List[Diagnostic]:
+    display = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _check_read(ReadFailure("TFL903", {"detail": error.strerror or str(error)}), display, config, enabled, path)
+    if cache is None:
+        return _check_read(decode_source(data), display, config, enabled, path)
+    key = cache.key(data, _codes_for(config, enabled, path), config.target_keras)
+    found = cache.get(key, display)
+    if found is None:
+        found = _check_read(decode_source(data), display, config, enabled, path)
+        if not any(d.code == "TFL999" for d in found):  # never keep a crash: it may be fixed next run
+            cache.put(key, found)
+    return found
 
 
-def _check_chunk(paths: List[Path], config: Config) -> List[Diagnostic]:
+def _check_chunk(paths: List[Path], config: Config, cache: Optional[ResultCache]) -> List[Diagnostic]:
     """Worker entry point: lint a batch of files in a child process."""
     enabled = config.enabled_codes()
     found: List[Diagnostic] = []
     for path in paths:
-        found.extend(_check_file(path, config, enabled))
+        found.extend(_check_file(path, config, enabled, cache))
     return found
 
 
@@ -62,21 +76,21 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def check_paths(files: Iterable[Path], config: Config, jobs: int = 1) -> RunResult:
-    """Lint ``files``; with ``jobs`` > 1 in that many processes. The output is sorted, so it
-    is identical whatever the number of jobs."""
+def check_paths(files: Iterable[Path], config: Config, jobs: int = 1, cache: Optional[ResultCache] = None) -> RunResult:
+    """Lint ``files``; with ``jobs`` > 1 in that many processes, with ``cache`` skipping files
+    whose results are known. The output is sorted, so it is identical either way."""
     paths = list(files)
     run = RunResult(files_checked=len(paths))
     workers = min(jobs, len(paths) // _MIN_FILES_PER_JOB)
     if workers <= 1:
         enabled = config.enabled_codes()
         for path in paths:
-            run.diagnostics.extend(_check_file(path, config, enabled))
+            run.diagnostics.extend(_check_file(path, config, enabled, cache))
     else:
         # Interleaved chunks spread big and small files; a few chunks per worker balance the load.
         chunks = [paths[i :: workers * 4] for i in range(workers * 4)]
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            for found in pool.map(_check_chunk, chunks, [config] * len(chunks)):
+            for found in pool.map(_check_chunk, chunks, [config] * len(chunks), [cache] * len(chunks)):
                 run.diagnostics.extend(found)
     run.diagnostics.sort()
     return run

@@ -1,0 +1,112 @@
+"""Results of unchanged files, kept between runs in ``.tf_lint_cache/``.
+
+A file's findings depend only on its bytes, the codes enabled for it, the target Keras
+version, and tf-lint itself (its code and its generated data). The key hashes all of them,
+so any change to any of them is a miss. Entries are written atomically (temporary file +
+rename), so concurrent runs never see half an entry, and an unreadable or corrupt entry is a
+miss that gets rewritten. The folder carries its own ``.gitignore``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Optional
+
+from tf_lint.diagnostics import Diagnostic, Fix, Severity
+
+CACHE_DIR_NAME = ".tf_lint_cache"
+_FORMAT = "1"
+
+
+def _tool_fingerprint() -> str:
+    """tf-lint's own code and data: size and mtime of every file of the package."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(_FORMAT.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json") and path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Per-file findings keyed by content and everything else that shapes them. Picklable."""
+
+    def __init__(self, root: Path) -> None:
+        self.directory = root / CACHE_DIR_NAME
+        self.salt = _tool_fingerprint()
+        self.enabled = self._prepare()
+
+    def _prepare(self) -> bool:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Created by tf-lint: cached results, safe to delete.\n*\n", encoding="utf-8")
+            return True
+        except OSError:
+            return False  # read-only checkout: lint without a cache
+
+    def key(self, data: bytes, codes: FrozenSet[str], target_keras: str) -> str:
+        digest = hashlib.sha256(self.salt.encode())
+        digest.update(",".join(sorted(codes)).encode())
+        digest.update(target_keras.encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key[2:]}.json"
+
+    def get(self, key: str, display: str) -> Optional[List[Diagnostic]]:
+        if not self.enabled:
+            return None
+        try:
+            raw = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            return [_decode(item, display) for item in raw]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or corrupt: lint again and rewrite
+
+    def put(self, key: str, diagnostics: List[Diagnostic]) -> None:
+        if not self.enabled:
+            return
+        entry = self._entry(key)
+        try:
+            entry.parent.mkdir(exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump([_encode(d) for d in diagnostics], stream)
+            os.replace(temporary, entry)
+        except OSError:
+            pass
+
+
+def _encode(diagnostic: Diagnostic) -> Dict[str, Any]:
+    fix = diagnostic.fix
+    return {
+        "line": diagnostic.line,
+        "col": diagnostic.col,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "severity": diagnostic.severity.value,
+        "end": [diagnostic.end_line, diagnostic.end_col],
+        "fix": None if fix is None else [fix.replacement, fix.safe, fix.title],
+    }
+
+
+def _decode(item: Dict[str, Any], display: str) -> Diagnostic:
+    fix = item["fix"]
+    return Diagnostic(
+        display,
+        int(item["line"]),
+        int(item["col"]),
+        str(item["code"]),
+        str(item["message"]),
+        Severity(item["severity"]),
+        int(item["end"][0]),
+        int(item["end"][1]),
+        None if fix is None else Fix(str(fix[0]), bool(fix[1]), str(fix[2])),
+    )
