@@ -118,3 +118,22 @@ def test_call_router_wakes_only_interested_rules() -> None:
     router = CallRouter(ctx, [by_name, by_method, by_prefix], lambda *a: None, muted=())  # type: ignore[list-item]
     Walker([router], lambda *a: None).walk(module)
     assert [(p.interests, c) for p, c in [(by_name, "tensorflow.add"), (by_method, None), (by_prefix, "keras.layers.Dense")]] == seen
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "x = 0\nif x == 0:\n    pass\n" + "".join(f"elif x == {i}:\n    pass\n" for i in range(1, 400)),
+        "x = " + " + ".join(["1"] * 350) + "\n",
+        "ds = tf.data.Dataset.range(3)" + ".map(lambda v: v)" * 200 + "\n",
+    ],
+    ids=["400-branch elif", "350-term sum", "200-step chain"],
+)
+def test_deeply_nested_files_are_still_linted(body: str) -> None:
+    source = "import tensorflow as tf\n" + body + 'tf.keras.losses.get("msee")\n'
+    found = lint_source(source, "deep.py")
+    if sys.version_info >= (3, 11):
+        assert [d.code for d in found] == ["TFL101"]
+    else:  # older interpreters keep their recursion limit: a clear TFL999, never a traceback
+        assert [d.code for d in found] in (["TFL101"], ["TFL999"])
+        assert found[0].code == "TFL101" or "nests too deeply" in found[0].message
