@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,10 @@ def check_paths(files: Iterable[Path], config: Config, jobs: int = 1, cache: Opt
     else:
         # Interleaved chunks spread big and small files; a few chunks per worker balance the load.
         chunks = [paths[i :: workers * 4] for i in range(workers * 4)]
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        # "spawn", not fork: forking a process that has threads (a caller that imported JAX or
+        # TensorFlow) can deadlock the children.
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for found in pool.map(_check_chunk, chunks, [config] * len(chunks), [cache] * len(chunks)):
                 run.diagnostics.extend(found)
     run.diagnostics.sort()
