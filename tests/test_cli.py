@@ -195,3 +195,19 @@ def test_parallel_run_gives_identical_output(capsys) -> None:  # type: ignore[no
     parallel = run(capsys, *args, "-j", "2")
     assert serial[0] == parallel[0] == 1
     assert serial[1] == parallel[1] and serial[1].count("\n") > 100
+
+
+def test_pathological_inputs_never_raise(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "binary.py").write_bytes(bytes(range(256)) * 8 + b"import keras\n")
+    (project / "empty.py").write_bytes(b"")
+    (project / "bom_only.py").write_bytes(b"\xef\xbb\xbf")
+    os.mkdir(project / "loop")
+    os.symlink("..", project / "loop" / "up")  # walking must not follow it forever
+    with open(os.path.join(os.fsencode(project), b"caf\xe9.py"), "wb") as handle:  # not valid UTF-8
+        handle.write(BAD.encode())
+    code, out, err = run(capsys, ".", "--no-cache")
+    assert code == 1 and "Traceback" not in err
+    lines = out.splitlines()
+    assert any(line.startswith("binary.py:1:1: TFL902 ") for line in lines)
+    assert any(": TFL101 " in line and line.startswith("caf") for line in lines)
+    assert len(lines) == 2

@@ -89,6 +89,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         result = check_paths(discover(paths, config.exclude, config.root), config, jobs, cache)
 
     out = sys.stdout
+    reconfigure = getattr(out, "reconfigure", None)
+    if reconfigure is not None:  # a file name that is not valid UTF-8 must not end the run
+        reconfigure(errors="backslashreplace")
     for diagnostic in result.diagnostics:
         out.write(diagnostic.format_text() + "\n")
     out.flush()
