@@ -30,17 +30,17 @@ class ReadFailure:
     fields: Dict[str, str]
 
 
-def read_source(path: Union[str, Path]) -> Union[SourceText, ReadFailure]:
-    """Read and decode a file like the interpreter: BOM, then PEP 263 cookie, then UTF-8."""
+def read_bytes(path: Union[str, Path]) -> Union[bytes, ReadFailure]:
+    """The file's bytes, or the TFL903 failure the OS gave."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
         return ReadFailure("TFL903", {"detail": error.strerror or str(error)})
-    return decode_source(data)
 
 
 def decode_source(data: bytes) -> Union[SourceText, ReadFailure]:
+    """Decode like the interpreter: BOM, then PEP 263 cookie, then UTF-8."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:  # an unknown or conflicting coding cookie

@@ -13,7 +13,7 @@ from tf_lint.cache import ResultCache
 from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.engine import lint_source, tool_diagnostic
-from tf_lint.files import ReadFailure, SourceText, decode_source
+from tf_lint.files import ReadFailure, SourceText, decode_source, read_bytes
 from tf_lint.noqa import filter_noqa
 
 _MIN_FILES_PER_JOB = 4  # below this, starting processes costs more than it saves
@@ -49,10 +49,9 @@ def _check_read(
 
 def _check_file(path: Path, config: Config, enabled: FrozenSet[str], cache: Optional[ResultCache]) -> List[Diagnostic]:
     display = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return _check_read(ReadFailure("TFL903", {"detail": error.strerror or str(error)}), display, config, enabled, path)
+    data = read_bytes(path)
+    if isinstance(data, ReadFailure):
+        return _check_read(data, display, config, enabled, path)
     if cache is None:
         return _check_read(decode_source(data), display, config, enabled, path)
     key = cache.key(data, _codes_for(config, enabled, path), config.target_keras)

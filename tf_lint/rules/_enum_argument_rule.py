@@ -7,11 +7,11 @@ from typing import ClassVar, FrozenSet, Optional
 import libcst as cst
 
 from tf_lint.calls import CallInterests
-from tf_lint.diagnostics import Fix, Severity
+from tf_lint.diagnostics import Severity
 from tf_lint.knowledge import EnumArgument
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rule import Rule
-from tf_lint.rules._identifier_rule import constant_string
+from tf_lint.rules._identifier_rule import constant_string, string_fix
 from tf_lint.semantics.expressions import argument, keyword
 from tf_lint.semantics.scopes import Scope
 
@@ -54,10 +54,7 @@ class EnumArgumentRule(Rule):
             return
         found = suggest(text, spec.values)
         advice = f"; did you mean {found.name!r}?" if found else ""
-        fix: Optional[Fix] = None
-        if found is not None and isinstance(value, cst.SimpleString):
-            safe = found.exact and text.lower() == found.name.lower()
-            fix = Fix(f"{value.prefix}{value.quote}{found.name}{value.quote}", safe, f"replace with {found.name!r}")
+        fix = string_fix(value, found.name, found.exact) if found is not None else None
         accepted = ", ".join(repr(v) for v in spec.values)
         self.report(
             value,

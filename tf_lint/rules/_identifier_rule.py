@@ -138,7 +138,7 @@ def _diagnose(
     found = suggest(text, pool)
     if found is None:
         return "unknown", consequence, "", None
-    return "unknown", consequence, f"; did you mean {found.name!r}?", _fix(expr, found.name, found.exact)
+    return "unknown", consequence, f"; did you mean {found.name!r}?", string_fix(expr, found.name, found.exact)
 
 
 def _accepted_elsewhere(knowledge: KerasKnowledge, category: IdentifierCategory, text: str) -> Optional[str]:
@@ -154,7 +154,7 @@ def _class_name(text: str) -> str:
     return text if text[:1].isupper() else "".join(part.capitalize() for part in text.split("_"))
 
 
-def _fix(expr: cst.BaseExpression, name: str, exact: bool) -> Optional[Fix]:
+def string_fix(expr: cst.BaseExpression, name: str, exact: bool) -> Optional[Fix]:
     """Replace the string. Safe only when the two differ in case alone: ``'l1_l2'`` -> ``'l1l2'``
     or ``'LeakyReLU'`` -> ``'leaky_relu'`` name other objects with other defaults."""
     if not isinstance(expr, cst.SimpleString):
