@@ -211,3 +211,31 @@ def test_pathological_inputs_never_raise(project: Path, capsys) -> None:  # type
     assert any(line.startswith("binary.py:1:1: TFL902 ") for line in lines)
     assert any(": TFL101 " in line and line.startswith("caf") for line in lines)
     assert len(lines) == 2
+
+
+def test_a_huge_file_gets_one_diagnostic_instead_of_gigabytes(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A million lines would take libcst minutes and ~18 GB; the size limit answers at once."""
+    line = "x = tf.constant(1)\n"
+    (project / "huge.py").write_text("import tensorflow as tf\n" + line * 1_000_000)
+    (project / "huge_unrelated.py").write_text(line * 1_000_000)  # never mentions tf: skipped
+    code, out, err = run(capsys, ".", "--no-cache")
+    assert code == 1 and "Traceback" not in err
+    assert out.splitlines() == [
+        "huge.py:1:1: TFL904 file too large to lint (18,555 KiB > max-file-size 1,024 KiB), so it was not linted;"
+        " raise max-file-size (0: no limit) to lint it"
+    ]
+
+
+def test_size_limit_and_prefilter_are_configurable(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "m.py").write_text(BAD + "# padding\n" * 120)  # a little over 1 KiB
+    (project / "plain.py").write_text("def broken(:\n")  # no tf/keras: skipped unparsed by default
+    assert run(capsys, "m.py", "plain.py", "--no-cache")[1].count("TFL101") == 1
+    out = run(capsys, "m.py", "--no-cache", "--max-file-size", "1")[1]
+    assert "TFL904" in out and "TFL101" not in out
+    assert "plain.py:1:12: TFL901" in run(capsys, "plain.py", "--no-cache", "--no-prefilter")[1]
+    (project / "pyproject.toml").write_text("[tool.tf-lint]\nmax-file-size = 1\nprefilter = false\n")
+    out = run(capsys, "m.py", "plain.py")[1]
+    assert "m.py:1:1: TFL904" in out and "plain.py:1:12: TFL901" in out
+    assert "TFL101" in run(capsys, "m.py", "--max-file-size", "0")[1]  # 0: no limit (and a cache miss)
+    code, _, err = run(capsys, "m.py", "--max-file-size", "-3")
+    assert code == 2 and "max-file-size" in err

@@ -58,6 +58,9 @@ def test_unknown_key_names_key_file_and_suggestion(tmp_path: Path) -> None:
         ('per-file-ignores = ["tests/*"]', "must be a table"),
         ('per-file-ignores = { "tests/*" = "TFL1" }', "must be a list of codes"),
         ('per-file-ignores = { "tests/*" = ["XYZ1"] }', "matches no tf-lint rule code"),
+        ('max-file-size = "1MB"', "whole number of KiB"),
+        ("max-file-size = -1", "whole number of KiB"),
+        ('prefilter = "no"', "must be true or false"),
     ],
 )
 def test_bad_values(tmp_path: Path, body: str, fragment: str) -> None:

@@ -1,7 +1,7 @@
 """Results of unchanged files, kept between runs in ``.tf_lint_cache/``.
 
-A file's findings depend only on its bytes, the codes enabled for it, the target Keras
-version, and tf-lint itself (its code and its generated data). The key hashes all of them,
+A file's findings depend only on its bytes, the codes enabled for it, the engine settings
+(target Keras version, prefilter, size limit), and tf-lint itself (its code and its generated data). The key hashes all of them,
 so any change to any of them is a miss. Entries are written atomically (temporary file +
 rename), so concurrent runs never see half an entry, and an unreadable or corrupt entry is a
 miss that gets rewritten. The folder carries its own ``.gitignore``.
@@ -51,10 +51,10 @@ class ResultCache:
         except OSError:
             return False  # read-only checkout: lint without a cache
 
-    def key(self, data: bytes, codes: FrozenSet[str], target_keras: str) -> str:
+    def key(self, data: bytes, codes: FrozenSet[str], settings: str) -> str:
         digest = hashlib.sha256(self.salt.encode())
         digest.update(",".join(sorted(codes)).encode())
-        digest.update(target_keras.encode())
+        digest.update(b"\0" + settings.encode() + b"\0")
         digest.update(data)
         return digest.hexdigest()
 

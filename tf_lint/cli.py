@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="codes or prefixes to disable (replaces the configured list)")
     parser.add_argument("--extend-ignore", type=_codes, default=[], metavar="CODES", help="codes or prefixes to disable in addition")
     parser.add_argument("--target-keras", choices=("3", "2"), help="Keras version the code runs on: 3 (default; tf.keras in TF >= 2.16) or 2 (tf-keras)")
+    parser.add_argument("--max-file-size", type=int, metavar="KIB", help="report bigger files as TFL904 instead of parsing them (default 1024; 0: no limit)")
+    parser.add_argument("--no-prefilter", dest="prefilter", action="store_false", default=None, help="parse every file, even those that never mention tensorflow or keras")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--config", type=Path, metavar="FILE", help="read settings from this file instead of the nearest pyproject.toml")
     group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -76,6 +78,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             config = config_module.discover(_config_start(paths))
         config = config.with_overrides(args.select, args.extend_select, args.ignore, args.extend_ignore)
         config = config.with_target_keras(args.target_keras)
+        config = config.with_limits(args.max_file_size, args.prefilter)
     except config_module.ConfigError as error:
         return _error(str(error))
 

@@ -23,8 +23,11 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 SECTION = "tf-lint"
 _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "extend-exclude")
-KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "target-keras")
+KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "target-keras", "prefilter", "max-file-size")
 TARGET_KERAS_VALUES = ("3", "2")
+# KiB of source. libcst needs about 700 bytes of memory per byte of source (a 25 MB file took
+# 18 GB and 7 minutes); the largest hand-written files of TensorFlow and Keras are under 700 KiB.
+DEFAULT_MAX_FILE_SIZE = 1024
 
 
 class ConfigError(Exception):
@@ -41,6 +44,12 @@ class Config:
     root: Optional[Path] = None  # directory of the config file; patterns are relative to it
     source: Optional[Path] = None  # the file the settings came from
     target_keras: str = "3"  # "3": Keras 3 (tf.keras in TF >= 2.16); "2": tf-keras 2 / TF <= 2.15
+    prefilter: bool = True  # skip, unparsed, files that never spell "tensorflow" or "keras"
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # KiB; a bigger file gets TFL904; 0 means no limit
+
+    def engine_settings(self) -> str:
+        """Every setting besides the codes that changes a file's findings (part of the cache key)."""
+        return f"keras={self.target_keras};prefilter={self.prefilter};max={self.max_file_size}"
 
     def enabled_codes(self) -> FrozenSet[str]:
         """Codes that run, ruff-style: the most specific matching selector wins; on a tie, ignore."""
@@ -91,6 +100,15 @@ class Config:
             return self
         return dataclasses.replace(self, target_keras=_check_target(target, where))
 
+    def with_limits(self, max_file_size: Optional[int] = None, prefilter: Optional[bool] = None) -> "Config":
+        """``--max-file-size`` and ``--no-prefilter`` win over the file."""
+        changes: Dict[str, Any] = {}
+        if max_file_size is not None:
+            changes["max_file_size"] = _check_size(max_file_size, "command-line option --max-file-size")
+        if prefilter is not None:
+            changes["prefilter"] = prefilter
+        return dataclasses.replace(self, **changes) if changes else self
+
 
 def _longest_match(code: str, selectors: Iterable[str]) -> int:
     return max((len(s) for s in selectors if code.startswith(s)), default=0)
@@ -119,6 +137,18 @@ def _check_target(value: object, where: str) -> str:
     if text not in TARGET_KERAS_VALUES:
         raise ConfigError(f"{where}: target-keras must be \"3\" (Keras 3) or \"2\" (tf-keras 2), got {value!r}")
     return text
+
+
+def _check_size(value: object, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{where}: max-file-size must be a whole number of KiB, 0 for no limit, got {value!r}")
+    return value
+
+
+def _check_bool(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: must be true or false, got {value!r}")
+    return value
 
 
 def _string_list(table: Mapping[str, Any], key: str, where: str) -> Tuple[str, ...]:
@@ -157,6 +187,10 @@ def parse_table(table: Mapping[str, Any], source: Optional[Path] = None) -> Conf
         root=source.parent if source else None,
         source=source,
         target_keras=_check_target(table["target-keras"], f"{where} 'target-keras'") if "target-keras" in table else "3",
+        prefilter=_check_bool(table["prefilter"], f"{where} 'prefilter'") if "prefilter" in table else True,
+        max_file_size=_check_size(table["max-file-size"], f"{where} 'max-file-size'")
+        if "max-file-size" in table
+        else DEFAULT_MAX_FILE_SIZE,
     )
 
 

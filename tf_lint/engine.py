@@ -83,10 +83,18 @@ def lint_source(
     *,
     prefilter: bool = True,
     target_keras: str = "3",
+    max_file_size: int = 0,
 ) -> List[Diagnostic]:
-    """Every finding of the enabled rules in ``source``, sorted; no noqa or ignore filtering."""
+    """Every finding of the enabled rules in ``source``, sorted; no noqa or ignore filtering.
+
+    ``max_file_size`` (KiB, 0: no limit) turns a bigger file into one TFL904 instead of a
+    parse that could take minutes and gigabytes.
+    """
     if prefilter and not mentions_ml(source):
         return []
+    if max_file_size and len(source) > max_file_size * 1024:
+        size = f"{-(-len(source) // 1024):,}"
+        return [tool_diagnostic(path, "TFL904", size=size, limit=f"{max_file_size:,}")]
     with _deep_recursion():
         try:
             return _lint(source, path, enabled, target_keras)

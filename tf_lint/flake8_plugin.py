@@ -11,30 +11,33 @@ import ast
 import functools
 import os
 from pathlib import Path
-from typing import Any, Iterator, List, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Tuple, Type
 
 from tf_lint._version import __version__
+
+if TYPE_CHECKING:
+    from tf_lint.config import Config
 
 # Rules that are off by default would go here (flake8's extend-default-ignore).
 DEFAULT_OFF: Tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=256)
-def _target_keras_for(directory: str) -> str:
-    """``target-keras`` from the project's ``[tool.tf-lint]``, so flake8 checks the same Keras
-    version as the CLI. Selection and ignores stay flake8's business."""
-    from tf_lint.config import ConfigError, discover
+def _project_config_for(directory: str) -> "Config":
+    """The project's ``[tool.tf-lint]`` engine settings (target-keras, prefilter, max-file-size),
+    so flake8 checks a file the way the CLI does. Selection and ignores stay flake8's business."""
+    from tf_lint.config import Config, ConfigError, discover
 
     try:
-        return discover(Path(directory)).target_keras
+        return discover(Path(directory))
     except ConfigError:
-        return "3"  # flake8 has no way to report it; `tf-lint` will
+        return Config()  # flake8 has no way to report it; `tf-lint` will
 
 
-def _target_keras(filename: str) -> str:
+def _project_config(filename: str) -> "Config":
     if filename in ("-", "stdin", "<stdin>"):
-        return _target_keras_for(os.getcwd())
-    return _target_keras_for(str(Path(filename).resolve().parent))
+        return _project_config_for(os.getcwd())
+    return _project_config_for(str(Path(filename).resolve().parent))
 
 
 class Flake8Checker:
@@ -60,6 +63,14 @@ class Flake8Checker:
         source = "".join(self.lines)
         if file_is_exempt(self.lines):  # the tf-lint file-level form; flake8 handles its own
             return
-        for diagnostic in lint_source(source, self.filename, target_keras=_target_keras(self.filename)):
+        config = _project_config(self.filename)
+        found = lint_source(
+            source,
+            self.filename,
+            prefilter=config.prefilter,
+            target_keras=config.target_keras,
+            max_file_size=config.max_file_size,
+        )
+        for diagnostic in found:
             # flake8 prints col + 1, the same 1-based column as the CLI.
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)

@@ -34,7 +34,10 @@ def _codes_for(config: Config, enabled: FrozenSet[str], path: Optional[Path]) ->
 def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None) -> List[Diagnostic]:
     """Diagnostics for one decoded source, filtered the way the user configured."""
     codes = _codes_for(config, enabled, path)
-    found = [d for d in lint_source(text, display, codes, target_keras=config.target_keras) if d.code in codes]
+    found = lint_source(
+        text, display, codes, prefilter=config.prefilter, target_keras=config.target_keras, max_file_size=config.max_file_size
+    )
+    found = [d for d in found if d.code in codes]
     return filter_noqa(text, found)
 
 
@@ -54,7 +57,7 @@ def _check_file(path: Path, config: Config, enabled: FrozenSet[str], cache: Opti
         return _check_read(data, display, config, enabled, path)
     if cache is None:
         return _check_read(decode_source(data), display, config, enabled, path)
-    key = cache.key(data, _codes_for(config, enabled, path), config.target_keras)
+    key = cache.key(data, _codes_for(config, enabled, path), config.engine_settings())
     found = cache.get(key, display)
     if found is None:
         found = _check_read(decode_source(data), display, config, enabled, path)

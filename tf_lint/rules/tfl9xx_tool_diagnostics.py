@@ -43,6 +43,21 @@ class UnreadableFile(ToolDiagnostic):
     use_instead = "# chmod +r the file"
 
 
+class FileTooLarge(ToolDiagnostic):
+    code = "TFL904"
+    name = "file-too-large"
+    severity = Severity.ERROR
+    message = "file too large to lint ({size} KiB > max-file-size {limit} KiB), so it was not linted; raise max-file-size (0: no limit) to lint it"
+    summary = "The file is bigger than `max-file-size` (default 1024 KiB), so it was not parsed."
+    rationale = (
+        "The libcst parser needs about 700 bytes of memory per byte of source: a generated 25 MB,"
+        " one-million-line file took 18 GB and 7 minutes. Such files are almost always generated;"
+        " exclude them, or raise `max-file-size` in `[tool.tf-lint]` (or `--max-file-size`)."
+    )
+    example = "# a 30 MB generated file that imports tensorflow"
+    use_instead = '[tool.tf-lint]\nextend-exclude = ["generated/*"]'
+
+
 class InternalError(ToolDiagnostic):
     code = "TFL999"
     name = "internal-error"
