@@ -71,3 +71,26 @@ def test_cli_uses_the_cache_and_no_cache_leaves_nothing(tmp_path: Path, monkeypa
     assert main(["m.py", "-q"]) == 1
     warm = capsys.readouterr().out
     assert uncached == cold == warm and warm.startswith("m.py:3:38: TFL101 ")
+
+
+def test_concurrent_runs_share_the_cache_safely(tmp_path: Path) -> None:
+    """Two tf-lint processes on the same tree at once (an editor and pre-commit): both print
+    the right findings, and what they leave behind is whole entries only."""
+    import subprocess
+    import sys
+
+    for index in range(60):
+        body = BAD if index % 3 else BAD.replace("msee", "mse")
+        (tmp_path / f"m{index:02}.py").write_text(body + f"value = {index}\n" + "x = tf.constant(1)\n" * 200)
+    command = [sys.executable, "-m", "tf_lint", ".", "-q", "-j", "1"]
+    expected = subprocess.run([*command, "--no-cache"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert expected.returncode == 1 and expected.stdout.count("TFL101") == 40
+    for attempt in range(2):  # first both cold, then both warm
+        runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for process in runs:
+            out, err = process.communicate(timeout=300)
+            assert (process.returncode, out, err) == (1, expected.stdout, ""), attempt
+    cache_dir = tmp_path / CACHE_DIR_NAME
+    assert not list(cache_dir.rglob("*.tmp"))
+    entries = list(cache_dir.rglob("*.json"))
+    assert len(entries) == 60 and all(entry.read_text().startswith("[") for entry in entries)
