@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.parametrize(
     "module, args",
-    [("mypy", []), ("ruff", ["check", "tf_lint", "tests"])],
+    [("mypy", []), ("ruff", ["check", "tf_lint", "tests", "benchmarks"])],
 )
 def test_tool_passes(module: str, args: list) -> None:  # type: ignore[type-arg]
     probe = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True, check=False)

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import FrozenSet, Iterable, List, Optional, Union
+from typing import FrozenSet, Iterable, List, Optional, Tuple, Union
 
 from tf_lint.cache import ResultCache
 from tf_lint.config import Config
@@ -50,6 +50,11 @@ def _check_read(
     return check_text(result.text, display, config, enabled, path)
 
 
+def _cached(path: Path, data: bytes, config: Config, enabled: FrozenSet[str], cache: ResultCache) -> Tuple[str, Optional[List[Diagnostic]]]:
+    key = cache.key(data, _codes_for(config, enabled, path), config.engine_settings())
+    return key, cache.get(key, str(path))
+
+
 def _check_file(path: Path, config: Config, enabled: FrozenSet[str], cache: Optional[ResultCache]) -> List[Diagnostic]:
     display = str(path)
     data = read_bytes(path)
@@ -57,13 +62,29 @@ def _check_file(path: Path, config: Config, enabled: FrozenSet[str], cache: Opti
         return _check_read(data, display, config, enabled, path)
     if cache is None:
         return _check_read(decode_source(data), display, config, enabled, path)
-    key = cache.key(data, _codes_for(config, enabled, path), config.engine_settings())
-    found = cache.get(key, display)
+    key, found = _cached(path, data, config, enabled, cache)
     if found is None:
         found = _check_read(decode_source(data), display, config, enabled, path)
         if not any(d.code == "TFL999" for d in found):  # never keep a crash: it may be fixed next run
             cache.put(key, found)
     return found
+
+
+def _split_by_cache(
+    paths: List[Path], config: Config, enabled: FrozenSet[str], cache: ResultCache
+) -> Tuple[List[Diagnostic], List[Path]]:
+    """Findings of the files the cache knows, and the files still to lint. Done here, before
+    any worker starts: a warm run with nothing changed must not pay for starting processes."""
+    known: List[Diagnostic] = []
+    pending: List[Path] = []
+    for path in paths:
+        data = read_bytes(path)
+        found = None if isinstance(data, ReadFailure) else _cached(path, data, config, enabled, cache)[1]
+        if found is None:
+            pending.append(path)
+        else:
+            known.extend(found)
+    return known, pending
 
 
 def _check_chunk(paths: List[Path], config: Config, cache: Optional[ResultCache]) -> List[Diagnostic]:
@@ -84,9 +105,11 @@ def check_paths(files: Iterable[Path], config: Config, jobs: int = 1, cache: Opt
     whose results are known. The output is sorted, so it is identical either way."""
     paths = list(files)
     run = RunResult(files_checked=len(paths))
+    enabled = config.enabled_codes()
+    if cache is not None:
+        run.diagnostics, paths = _split_by_cache(paths, config, enabled, cache)
     workers = min(jobs, len(paths) // _MIN_FILES_PER_JOB)
     if workers <= 1:
-        enabled = config.enabled_codes()
         for path in paths:
             run.diagnostics.extend(_check_file(path, config, enabled, cache))
     else:

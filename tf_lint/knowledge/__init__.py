@@ -9,8 +9,11 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any, Dict, FrozenSet, Optional, Tuple
+
+# The data lies beside this module (importlib.resources would cost a few ms of imports per run).
+_HERE = Path(__file__).resolve().parent
 
 # When a bad name of each category is rejected, as the generator measured it.
 FAILS_AT_WORDS = {
@@ -114,12 +117,12 @@ PRODUCT_NAMES = {"3": "Keras 3", "2": "tf-keras 2"}
 
 @functools.lru_cache(maxsize=None)
 def available_versions() -> Tuple[str, ...]:
-    return tuple(v for v, name in DATA_FILES.items() if resources.files(__name__).joinpath(name).is_file())
+    return tuple(v for v, name in DATA_FILES.items() if (_HERE / name).is_file())
 
 
 @functools.lru_cache(maxsize=None)
 def keras_knowledge(major: str = "3") -> KerasKnowledge:
-    text = resources.files(__name__).joinpath(DATA_FILES[major]).read_text(encoding="utf-8")
+    text = (_HERE / DATA_FILES[major]).read_text(encoding="utf-8")
     raw = json.loads(text)
     return KerasKnowledge(
         keras_version=raw["keras_version"],
@@ -163,7 +166,7 @@ class Migration:
 
 @functools.lru_cache(maxsize=None)
 def migration() -> Migration:
-    raw = json.loads(resources.files(__name__).joinpath("keras-2-to-3.json").read_text(encoding="utf-8"))
+    raw = json.loads((_HERE / "keras-2-to-3.json").read_text(encoding="utf-8"))
     return Migration(
         from_version=raw["from_version"],
         to_version=raw["to_version"],
