@@ -40,7 +40,12 @@ def parse_expectations(text: str) -> List[Expected]:
 
 
 def fixture_files() -> List[Path]:
-    return sorted(FIXTURES.rglob("*.py"))
+    """Lint fixtures with ``# expect:`` comments; ``fix/`` folders hold before/after pairs instead."""
+    return sorted(p for p in FIXTURES.rglob("*.py") if "fix" not in p.relative_to(FIXTURES).parts[:-1])
+
+
+def fix_fixture_dirs() -> List[Path]:
+    return sorted(p.parent for p in FIXTURES.glob("*/fix/before.py"))
 
 
 def run_flake8(paths: Sequence[Path], *extra: str) -> Dict[str, List[Tuple[int, int, str, str]]]:

@@ -162,6 +162,10 @@ def test_arbitrary_python_never_breaks_the_engine(source: str) -> None:
     first = lint_source(program, "gen.py", ENABLED)
     assert_well_formed(first, program)
     assert lint_source(program, "gen.py", ENABLED) == first
+    from tf_lint.fixer import fix_text
+
+    outcome = fix_text(program, "gen.py", EVERY_RULE, ENABLED, unsafe=True)  # never raises, never breaks code
+    assert outcome.source == program or (outcome.error is None and fix_text(outcome.source, "gen.py", EVERY_RULE, ENABLED, unsafe=True).source == outcome.source)
 
 
 @examples(3)
@@ -178,3 +182,16 @@ def test_one_process_and_several_agree(tmp_path_factory: pytest.TempPathFactory,
     assert serial.diagnostics == parallel.diagnostics
     assert [d.path for d in serial.diagnostics] == sorted(d.path for d in serial.diagnostics)
     assert all(Path(d.path).parent == directory for d in serial.diagnostics)
+
+
+@examples(60)
+@given(tf_programs())
+def test_fixes_on_generated_programs_parse_and_reach_a_fixed_point(source: str) -> None:
+    from tf_lint.fixer import applicable, fix_text
+
+    outcome = fix_text(source, "gen.py", EVERY_RULE, ENABLED, unsafe=True)
+    assert outcome.error is None, outcome.error
+    compile(outcome.source, "<fixed>", "exec")
+    assert not any(applicable(d, True) for d in outcome.remaining)
+    again = fix_text(outcome.source, "gen.py", EVERY_RULE, ENABLED, unsafe=True)
+    assert again.source == outcome.source and not again.applied

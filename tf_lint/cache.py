@@ -19,7 +19,7 @@ from typing import Any, Dict, FrozenSet, List, Optional
 from tf_lint.diagnostics import Diagnostic, Fix, Severity
 
 CACHE_DIR_NAME = ".tf_lint_cache"
-_FORMAT = "1"
+_FORMAT = "2"  # bump when the entry layout changes
 
 
 def _tool_fingerprint() -> str:
@@ -94,6 +94,7 @@ def _encode(diagnostic: Diagnostic) -> Dict[str, Any]:
         "severity": diagnostic.severity.value,
         "end": [diagnostic.end_line, diagnostic.end_col],
         "fix": None if fix is None else [fix.replacement, fix.safe, fix.title],
+        "cell": [diagnostic.cell, diagnostic.cell_line, diagnostic.cell_end_line],
     }
 
 
@@ -109,4 +110,7 @@ def _decode(item: Dict[str, Any], display: str) -> Diagnostic:
         int(item["end"][0]),
         int(item["end"][1]),
         None if fix is None else Fix(str(fix[0]), bool(fix[1]), str(fix[2])),
+        int(item["cell"][0]),
+        int(item["cell"][1]),
+        int(item["cell"][2]),
     )

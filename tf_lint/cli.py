@@ -7,10 +7,15 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence, TextIO
 
 from tf_lint._version import __version__
 from tf_lint.cache import CACHE_DIR_NAME
+from tf_lint.config import OUTPUT_FORMATS as FORMATS
+from tf_lint.config import Config
+
+if TYPE_CHECKING:
+    from tf_lint.diagnostics import Diagnostic
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 INTERNAL_ERROR = "TFL999"
@@ -40,10 +45,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--stdin-filename", metavar="NAME", help="name to report for standard input (and to match per-file-ignores)")
     parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="processes to use (default 0: one per CPU core)")
     parser.add_argument("--no-cache", action="store_true", help=f"do not read or write cached results ({CACHE_DIR_NAME}/)")
+    fixing = parser.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what is left")
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too (a best guess: review the diff)")
+    fixing.add_argument("--fix-only", action="store_true", help="apply fixes and report nothing but a summary (exit 0)")
+    fixing.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them; exit 1 when there is one")
+    output = parser.add_argument_group("output")
+    output.add_argument("--format", "--output-format", dest="format", choices=FORMATS, help="text (default; flake8 style), json, sarif (SARIF 2.1.0) or github (workflow annotations)")
+    output.add_argument("--output-file", type=Path, metavar="FILE", help="write the findings to FILE (atomically) instead of standard output")
+    output.add_argument("--statistics", action="store_true", help="after the findings, count them per code (text format)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation (what, why, example, fix) and exit")
+    parser.add_argument("--list-rules", action="store_true", help="list every rule: code, name, default on/off, fix (also: `tf-lint rules`)")
     parser.add_argument("--version", action="version", version=f"tf-lint {__version__}")
     return parser
+
+
+def _rule_info(code: Optional[str]) -> int:
+    from tf_lint.docs import FIX_LABELS, explain
+    from tf_lint.registry import all_rules
+
+    if code is None:
+        for rule in all_rules():
+            default = "on" if rule.default_enabled else "off"
+            fix = FIX_LABELS[rule.fix_safety] or "-"
+            print(f"{rule.code}  {rule.name:<34} {default:<4} fix: {fix}")
+        return EXIT_CLEAN
+    codes = {rule.code for rule in all_rules()}
+    if code.upper() not in codes:
+        from tf_lint.knowledge.suggest import closest
+
+        hint = closest(code.upper(), sorted(codes))
+        return _error(f"no rule {code!r}" + (f"; did you mean {hint}?" if hint else "") + " (tf-lint --list-rules lists them)")
+    sys.stdout.write(explain(code.upper()))
+    return EXIT_CLEAN
 
 
 def _error(message: str) -> int:
@@ -59,12 +95,23 @@ def _config_start(paths: Sequence[str]) -> Path:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `tf-lint . | head`: the reader left; no traceback for that
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
     from tf_lint import config as config_module
     from tf_lint.cache import ResultCache
     from tf_lint.files import discover
     from tf_lint.runner import check_paths, check_stdin, default_jobs
 
     args = build_parser().parse_args(argv)
+    if args.explain or args.list_rules or (args.paths == ["rules"] and not os.path.lexists("rules")):
+        return _rule_info(args.explain)
     paths = args.paths or ["."]
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
@@ -82,39 +129,87 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except config_module.ConfigError as error:
         return _error(str(error))
 
+    if "-" in paths and len(paths) > 1:
+        return _error("'-' (standard input) cannot be combined with other paths")
+    if args.fix or args.fix_only or args.diff:
+        from tf_lint.fix_cli import run_fixes
+
+        return run_fixes(args, paths, config)
     if "-" in paths:
-        if len(paths) > 1:
-            return _error("'-' (standard input) cannot be combined with other paths")
         result = check_stdin(sys.stdin.buffer.read(), args.stdin_filename or "-", config)
     else:
         jobs = args.jobs if args.jobs > 0 else default_jobs()
         cache = None if args.no_cache else ResultCache(config.root or Path.cwd())
-        result = check_paths(discover(paths, config.exclude, config.root), config, jobs, cache)
+        result = check_paths(discover(paths, config.exclude, config.root, config.suffixes), config, jobs, cache)
 
-    out = sys.stdout
+    if not report(result.diagnostics, args, config):
+        return EXIT_USAGE
+    if not args.quiet:
+        summary(result.diagnostics, result.files_checked)
+    return exit_code(result.diagnostics, args.exit_zero)
+
+
+def report(diagnostics: Sequence["Diagnostic"], args: argparse.Namespace, config: Config) -> bool:
+    """Write the findings in the chosen format to stdout or ``--output-file``; False if the
+    file could not be written (the reason is on stderr)."""
+    from tf_lint.files import write_atomically
+    from tf_lint.formats import render, statistics, use_colour
+
+    fmt = args.format or config.output_format
+    target: Optional[Path] = args.output_file
+    text = render(diagnostics, fmt, colour=fmt == "text" and target is None and use_colour(sys.stdout))
+    if args.statistics and fmt == "text":
+        text += statistics(diagnostics)
+    if target is None:
+        _write(text)
+        return True
+    try:
+        write_atomically(target.resolve(), text.encode("utf-8", "backslashreplace"))
+    except OSError as error:
+        print(f"tf-lint: error: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+        return False
+    return True
+
+
+def _write(text: str, out: Optional[TextIO] = None) -> None:
+    out = out or sys.stdout
     reconfigure = getattr(out, "reconfigure", None)
     if reconfigure is not None:  # a file name that is not valid UTF-8 must not end the run
         reconfigure(errors="backslashreplace")
-    for diagnostic in result.diagnostics:
-        out.write(diagnostic.format_text() + "\n")
+    out.write(text)
     out.flush()
-    if not args.quiet:
-        _summary(result.diagnostics, result.files_checked)
-    if any(d.code == INTERNAL_ERROR for d in result.diagnostics):
+
+
+def print_diagnostics(diagnostics: Sequence["Diagnostic"], out: Optional[TextIO] = None) -> None:
+    """flake8-style lines, whatever the format (for findings that go to stderr)."""
+    _write("".join(d.format_text() + "\n" for d in diagnostics), out)
+
+
+def exit_code(diagnostics: Sequence["Diagnostic"], exit_zero: bool) -> int:
+    if any(d.code == INTERNAL_ERROR for d in diagnostics):
         return EXIT_USAGE  # a bug in tf-lint: never let it pass as "just findings"
-    if result.diagnostics and not args.exit_zero:
+    if diagnostics and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
 
-def _summary(diagnostics: Sequence[object], files: int) -> None:
+def summary(diagnostics: Sequence["Diagnostic"], files: int, fixed: int = 0) -> None:
     noun = "file" if files == 1 else "files"
+    done = f"fixed {fixed} finding{'s' if fixed != 1 else ''}; " if fixed else ""
     if not diagnostics:
-        print(f"tf-lint: no findings in {files} {noun}", file=sys.stderr)
+        print(f"tf-lint: {done}no findings in {files} {noun}", file=sys.stderr)
         return
-    counts = Counter(d.code for d in diagnostics)  # type: ignore[attr-defined]
+    counts = Counter(d.code for d in diagnostics)
     detail = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
-    print(f"tf-lint: {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} in {files} {noun} checked ({detail})", file=sys.stderr)
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
+    unsafe = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
+    fixable = ""
+    if safe:
+        fixable = f"; {safe} fixable with --fix" + (f", {unsafe} more with --unsafe-fixes" if unsafe else "")
+    elif unsafe:
+        fixable = f"; {unsafe} fixable with --fix --unsafe-fixes"
+    plural = "s" if len(diagnostics) != 1 else ""
+    print(f"tf-lint: {done}{len(diagnostics)} finding{plural} in {files} {noun} checked ({detail}){fixable}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,8 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 SECTION = "tf-lint"
 _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "extend-exclude")
-KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "target-keras", "prefilter", "max-file-size")
+KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "target-keras", "prefilter", "max-file-size", "output-format", "notebooks")
+OUTPUT_FORMATS = ("text", "json", "sarif", "github")
 TARGET_KERAS_VALUES = ("3", "2")
 # KiB of source. libcst needs about 700 bytes of memory per byte of source (a 25 MB file took
 # 18 GB and 7 minutes); the largest hand-written files of TensorFlow and Keras are under 700 KiB.
@@ -46,6 +47,12 @@ class Config:
     target_keras: str = "3"  # "3": Keras 3 (tf.keras in TF >= 2.16); "2": tf-keras 2 / TF <= 2.15
     prefilter: bool = True  # skip, unparsed, files that never spell "tensorflow" or "keras"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # KiB; a bigger file gets TFL904; 0 means no limit
+    output_format: str = "text"  # --format wins
+    notebooks: bool = True  # walk into .ipynb files too (a notebook named on the command line always is)
+
+    @property
+    def suffixes(self) -> Tuple[str, ...]:
+        return (".py", ".ipynb") if self.notebooks else (".py",)
 
     def engine_settings(self) -> str:
         """Every setting besides the codes that changes a file's findings (part of the cache key)."""
@@ -145,6 +152,12 @@ def _check_size(value: object, where: str) -> int:
     return value
 
 
+def _check_format(value: object, where: str) -> str:
+    if value not in OUTPUT_FORMATS:
+        raise ConfigError(f"{where}: output-format must be one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
+    return str(value)
+
+
 def _check_bool(value: object, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where}: must be true or false, got {value!r}")
@@ -191,6 +204,8 @@ def parse_table(table: Mapping[str, Any], source: Optional[Path] = None) -> Conf
         max_file_size=_check_size(table["max-file-size"], f"{where} 'max-file-size'")
         if "max-file-size" in table
         else DEFAULT_MAX_FILE_SIZE,
+        notebooks=_check_bool(table["notebooks"], f"{where} 'notebooks'") if "notebooks" in table else True,
+        output_format=_check_format(table["output-format"], f"{where} 'output-format'") if "output-format" in table else "text",
     )
 
 

@@ -46,7 +46,22 @@ class Diagnostic:
     end_line: int = field(default=0, compare=False)
     end_col: int = field(default=0, compare=False)
     fix: Optional[Fix] = field(default=None, compare=False)
+    # Notebooks: ``line`` counts through all code cells joined (it orders findings); these say
+    # where a user looks: the 1-based cell number and the line inside that cell. 0: a .py file.
+    cell: int = field(default=0, compare=False)
+    cell_line: int = field(default=0, compare=False)
+    cell_end_line: int = field(default=0, compare=False)
+
+    @property
+    def shown_line(self) -> int:
+        return self.cell_line if self.cell else self.line
+
+    @property
+    def shown_end_line(self) -> int:
+        return self.cell_end_line if self.cell else self.end_line
 
     def format_text(self) -> str:
-        """The flake8-compatible ``path:line:col: CODE message`` line (column printed 1-based)."""
-        return f"{self.path}:{self.line}:{self.col + 1}: {self.code} {self.message}"
+        """``path:line:col: CODE message`` (flake8's, column 1-based); in a notebook
+        ``path:cell N:line:col: CODE message``."""
+        where = f"cell {self.cell}:{self.cell_line}" if self.cell else str(self.line)
+        return f"{self.path}:{where}:{self.col + 1}: {self.code} {self.message}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import io
 import os
+import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,21 @@ def read_bytes(path: Union[str, Path]) -> Union[bytes, ReadFailure]:
             return handle.read()
     except OSError as error:
         return ReadFailure("TFL903", {"detail": error.strerror or str(error)})
+
+
+def write_atomically(target: Path, data: bytes, mode: Optional[int] = None) -> None:
+    """Write ``data`` to a temporary file beside ``target``, then rename it over ``target``: a
+    reader never sees half a file, and a crash leaves the old one. Raises OSError."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tf-lint")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def decode_source(data: bytes) -> Union[SourceText, ReadFailure]:
@@ -77,8 +93,9 @@ def discover(
     paths: Sequence[Union[str, Path]],
     exclude: Sequence[str] = (),
     project_root: Optional[Path] = None,
+    suffixes: Sequence[str] = (".py", ".ipynb"),
 ) -> Iterator[Path]:
-    """Python files under ``paths``, sorted within each directory.
+    """Python files (and notebooks, by default) under ``paths``, sorted within each directory.
 
     A path named explicitly is always linted. While walking a directory, entries whose name
     or project-relative path matches an exclude pattern (``exclude`` plus the defaults) are
@@ -98,5 +115,5 @@ def discover(
                 if not _matches(_relative(here / d, root), d, patterns) and not _is_virtualenv(here / d)
             )
             for name in sorted(files):
-                if name.endswith(".py") and not _matches(_relative(here / name, root), name, patterns):
+                if name.endswith(tuple(suffixes)) and not _matches(_relative(here / name, root), name, patterns):
                     yield here / name

@@ -35,12 +35,16 @@ class RuleMeta:
     example: ClassVar[str] = ""  # code that triggers it
     use_instead: ClassVar[str] = ""  # the corrected code
     known_problems: ClassVar[str] = ""  # what it deliberately misses
-    fix_safety: ClassVar[str] = "none"  # no autofix yet ("safe"/"unsafe" once fixes exist)
+    # "none": no fix; "safe": every fix keeps the code's meaning; "unsafe": a best guess, applied
+    # only with --unsafe-fixes; "sometimes": each fix says which it is (fix_note says when).
+    fix_safety: ClassVar[str] = "none"
+    fix_note: ClassVar[str] = ""  # why the fix is safe or not; required when there is one
+    since: ClassVar[str] = "0.1.0"  # the tf-lint version that introduced the code
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "code" in cls.__dict__:
-            for attr in ("summary", "rationale", "example", "use_instead", "known_problems"):
+            for attr in ("summary", "rationale", "example", "use_instead", "known_problems", "fix_note"):
                 setattr(cls, attr, textwrap.dedent(getattr(cls, attr)).strip())
             register(cls)
 

@@ -15,6 +15,7 @@ from tf_lint.diagnostics import Diagnostic
 from tf_lint.engine import lint_source, tool_diagnostic
 from tf_lint.files import ReadFailure, SourceText, decode_source, read_bytes
 from tf_lint.noqa import filter_noqa
+from tf_lint.notebooks import NotebookError, parse_notebook, to_cells
 
 _MIN_FILES_PER_JOB = 4  # below this, starting processes costs more than it saves
 
@@ -41,13 +42,29 @@ def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str],
     return filter_noqa(text, found)
 
 
-def _check_read(
+def check_read(
     result: Union[SourceText, ReadFailure], display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path]
 ) -> List[Diagnostic]:
     if isinstance(result, ReadFailure):
         diagnostic = tool_diagnostic(display, result.code, 1, 0, **result.fields)
         return [diagnostic] if diagnostic.code in _codes_for(config, enabled, path) else []
+    if is_notebook(path or display):
+        return check_notebook(result.text, display, config, enabled, path)
     return check_text(result.text, display, config, enabled, path)
+
+
+def is_notebook(path: Union[str, Path]) -> bool:
+    return str(path).endswith(".ipynb")
+
+
+def check_notebook(text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None) -> List[Diagnostic]:
+    """A notebook's code cells linted as one module; findings carry their cell and line."""
+    try:
+        notebook = parse_notebook(text)
+    except NotebookError as error:
+        diagnostic = tool_diagnostic(display, "TFL905", 1, 0, detail=str(error))
+        return [diagnostic] if diagnostic.code in _codes_for(config, enabled, path) else []
+    return to_cells(check_text(notebook.source, display, config, enabled, path), notebook)
 
 
 def _cached(path: Path, data: bytes, config: Config, enabled: FrozenSet[str], cache: ResultCache) -> Tuple[str, Optional[List[Diagnostic]]]:
@@ -59,12 +76,12 @@ def _check_file(path: Path, config: Config, enabled: FrozenSet[str], cache: Opti
     display = str(path)
     data = read_bytes(path)
     if isinstance(data, ReadFailure):
-        return _check_read(data, display, config, enabled, path)
+        return check_read(data, display, config, enabled, path)
     if cache is None:
-        return _check_read(decode_source(data), display, config, enabled, path)
+        return check_read(decode_source(data), display, config, enabled, path)
     key, found = _cached(path, data, config, enabled, cache)
     if found is None:
-        found = _check_read(decode_source(data), display, config, enabled, path)
+        found = check_read(decode_source(data), display, config, enabled, path)
         if not any(d.code == "TFL999" for d in found):  # never keep a crash: it may be fixed next run
             cache.put(key, found)
     return found
@@ -128,5 +145,5 @@ def check_paths(files: Iterable[Path], config: Config, jobs: int = 1, cache: Opt
 def check_stdin(data: bytes, display: str, config: Config) -> RunResult:
     enabled = config.enabled_codes()
     path = Path(display) if display != "-" else None
-    diagnostics = _check_read(decode_source(data), display, config, enabled, path)
+    diagnostics = check_read(decode_source(data), display, config, enabled, path)
     return RunResult(sorted(diagnostics), 1)

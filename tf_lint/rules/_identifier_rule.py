@@ -35,6 +35,14 @@ class IdentifierRule(Rule):
     category: ClassVar[str]
     compile_parameters: ClassVar[Tuple[str, ...]] = ()
     severity = Severity.ERROR
+    fix_safety = "sometimes"
+    fix_note = """
+        Replaces the string with the accepted spelling. Safe when the two differ only in letter
+        case (`'Mse'` -> `'mse'`, `'SAME'` -> `'same'`): Keras names the same object either way.
+        A did-you-mean on any other typo is unsafe: the closest name may not be the one meant,
+        and names that look alike (`'l1_l2'`, `'l1l2'`) can mean objects with other defaults.
+        No fix when the value is not a plain string literal.
+    """
     message = "{kind} {noun} {value!r}: {consequence}{advice}"
 
     def call_interests(self) -> CallInterests:

@@ -40,15 +40,16 @@ class OptimizerArgumentRule(Rule):
         if qualified is None or not qualified.startswith(OPTIMIZERS):
             return
         assert arg.keyword is not None
-        self.report_change(arg, arg.keyword.value, qualified[len(OPTIMIZERS):], change)
+        self.report_change(node, arg, arg.keyword.value, qualified[len(OPTIMIZERS):], change)
 
-    def report_change(self, arg: cst.Arg, name: str, optimizer: str, change: ArgumentChange) -> None:
+    def report_change(self, call: cst.Call, arg: cst.Arg, name: str, optimizer: str, change: ArgumentChange) -> None:
         raise NotImplementedError
 
 
-def rename_fix(arg: cst.Arg, new_name: Optional[str]) -> Optional[Fix]:
-    """``lr=0.01`` -> ``learning_rate=0.01``: same value, the argument's current name."""
-    if new_name is None:
+def rename_fix(call: cst.Call, arg: cst.Arg, new_name: Optional[str]) -> Optional[Fix]:
+    """``lr=0.01`` -> ``learning_rate=0.01``: same value, the argument's current name. None when
+    the call already passes ``new_name`` (renaming would repeat a keyword: the user must choose)."""
+    if new_name is None or any(a.keyword is not None and a.keyword.value == new_name for a in call.args):
         return None
     renamed = arg.with_changes(keyword=cst.Name(new_name), comma=cst.MaybeSentinel.DEFAULT)
     return Fix(cst.Module([]).code_for_node(renamed), safe=True, title=f"rename to {new_name}=")

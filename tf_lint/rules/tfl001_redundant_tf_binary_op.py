@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterator, Optional
 
 import libcst as cst
 
 from tf_lint.calls import CallInterests
-from tf_lint.diagnostics import Severity
+from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.tensors import TensorOracle
 
@@ -30,6 +30,13 @@ class RedundantTfBinaryOp(Rule):
     name = "redundant-tf-binary-op"
     severity = Severity.STYLE
     default_enabled = False  # a readability preference, not a bug: opt in with select/extend-select
+    fix_safety = "sometimes"
+    fix_note = """
+        Safe when the left operand is known to be a tensor: `a + b` then calls the tensor's own
+        operator, which is `tf.add`. Unsafe otherwise: with a NumPy array on the left, `a + b`
+        is NumPy's addition and returns an array, not a tensor. Operands and the result are
+        parenthesised where precedence needs it.
+    """
     message = "{function}(a, b) on a tensor is the same graph op as 'a {op} b'; the operator reads better (no speed difference)"
     summary = "Flags `tf.add`/`tf.subtract`/`tf.multiply`/`tf.divide`/`tf.matmul` (and their `tf.math`/`tf.linalg` twins) called with two operands, one of them a known tensor."
     rationale = """
@@ -72,8 +79,57 @@ class RedundantTfBinaryOp(Rule):
         left, right = node.args[0].value, node.args[1].value
 
         def check() -> None:
-            if oracle.is_tensor(left, scope) or oracle.is_tensor(right, scope):
+            left_is_tensor = oracle.is_tensor(left, scope)
+            if left_is_tensor or oracle.is_tensor(right, scope):
                 spelled = "tf." + (function or "").split(".", 1)[1]
-                self.report(node, function=spelled, op=op)
+                fix = None if _has_comment(node) else Fix(operator_form(left, op, right), safe=left_is_tensor, title=f"use the {op} operator")
+                self.report(node, fix=fix, function=spelled, op=op)
 
         self.defer(check)
+
+
+# Binding strength of the operators this rule writes and of operands it may meet.
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "//": 2, "%": 2, "@": 2, "**": 4}
+_ATOMS = (
+    cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float, cst.Imaginary,
+    cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.List, cst.Tuple, cst.Dict,
+    cst.Set, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Ellipsis, cst.Await,
+)
+
+
+def _strength(expr: cst.BaseExpression) -> int:
+    if expr.lpar or isinstance(expr, _ATOMS):
+        return 5
+    if isinstance(expr, cst.UnaryOperation) and not isinstance(expr.operator, cst.Not):
+        return 3
+    if isinstance(expr, cst.BinaryOperation):
+        return _PRECEDENCE.get(_operator_text(expr.operator), 0)
+    return 0  # comparisons, boolean operators, lambdas, conditionals: always parenthesise
+
+
+def _operator_text(operator: cst.BaseBinaryOp) -> str:
+    return cst.Module([]).code_for_node(operator).strip()
+
+
+def operator_form(left: cst.BaseExpression, op: str, right: cst.BaseExpression) -> str:
+    """``(a + b)`` from ``tf.add(a, b)``; operands are parenthesised when they bind looser than
+    ``op`` (the right one also when equal: ``a - (b - c)``). The fixer drops the outer
+    parentheses where the call stood alone (an assignment, an argument)."""
+    code = cst.Module([]).code_for_node
+    level = _PRECEDENCE[op]
+    left_code = code(left) if _strength(left) >= level else f"({code(left)})"
+    right_code = code(right) if _strength(right) > level else f"({code(right)})"
+    return f"({left_code} {op} {right_code})"
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    """A comment inside the call would be lost by rewriting it: leave that one to the user."""
+    return "#" in cst.Module([]).code_for_node(node) and any(_comments(node))
+
+
+def _comments(node: cst.CSTNode) -> Iterator[cst.Comment]:
+    for child in node.children:
+        if isinstance(child, cst.Comment):
+            yield child
+        else:
+            yield from _comments(child)

@@ -35,6 +35,10 @@ class MetricsNotAList(Rule):
     """
     known_problems = "Only literal strings (or names bound once to one) are recognised."
     fix_safety = "safe"
+    fix_note = """
+        Wraps the value in a list (`metrics=['accuracy']`), which is what Keras 2 did with a
+        bare string itself.
+    """
 
     def call_interests(self) -> CallInterests:
         return CallInterests(methods=frozenset({"compile"}))

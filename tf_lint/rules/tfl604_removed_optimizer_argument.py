@@ -15,6 +15,10 @@ class RemovedOptimizerArgument(OptimizerArgumentRule):
     outcome = "error"
     severity = Severity.ERROR
     fix_safety = "safe"
+    fix_note = """
+        Renames the argument and keeps its value: Keras 2 treated `lr` as an alias of
+        `learning_rate`. No fix when the call already passes the new name as well.
+    """
     message = "{optimizer}({argument}=...) raises {error} in Keras 3 (Argument(s) not recognized){advice}"
     summary = "Flags Keras 2 optimizer arguments that Keras 3's constructors reject, such as `Adam(lr=0.01)`."
     rationale = """
@@ -32,6 +36,6 @@ class RemovedOptimizerArgument(OptimizerArgumentRule):
     """
     known_problems = "Only applies when the project targets Keras 3 (the default) and the file does not import tf_keras."
 
-    def report_change(self, arg: cst.Arg, name: str, optimizer: str, change: ArgumentChange) -> None:
+    def report_change(self, call: cst.Call, arg: cst.Arg, name: str, optimizer: str, change: ArgumentChange) -> None:
         advice = f"; use {change.use}=" if change.use else ""
-        self.report(arg, fix=rename_fix(arg, change.use), optimizer=optimizer, argument=name, error=change.error, advice=advice)
+        self.report(arg, fix=rename_fix(call, arg, change.use), optimizer=optimizer, argument=name, error=change.error, advice=advice)

@@ -31,7 +31,7 @@ class IgnoredOptimizerArgument(OptimizerArgumentRule):
     """
     known_problems = "No fix is offered: the equivalent schedule depends on how the old decay was meant."
 
-    def report_change(self, arg: cst.Arg, name: str, optimizer: str, change: ArgumentChange) -> None:
+    def report_change(self, call: cst.Call, arg: cst.Arg, name: str, optimizer: str, change: ArgumentChange) -> None:
         advice = (
             "pass a learning-rate schedule instead (keras.optimizers.schedules.InverseTimeDecay reproduces Keras 2's decay)"
             if name == "decay"

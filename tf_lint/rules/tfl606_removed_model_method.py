@@ -19,6 +19,11 @@ class RemovedModelMethod(Rule):
     name = "removed-model-method"
     severity = Severity.ERROR
     fix_safety = "unsafe"
+    fix_note = """
+        Unsafe: `fit()`, `evaluate()` and `predict()` take generators, but reject some of the
+        old methods' arguments (`workers=`, `use_multiprocessing=`, `max_queue_size=` moved to
+        `PyDataset`), so the call may need more edits. No fix for methods without a successor.
+    """
     message = "{method}() does not exist in Keras 3: AttributeError when this line runs{advice}"
     summary = "Flags calls of Keras 2 model methods that Keras 3 removed (`fit_generator`, `predict_generator`, `get_input_at`, `to_yaml`...)."
     rationale = """

@@ -58,6 +58,17 @@ class FileTooLarge(ToolDiagnostic):
     use_instead = '[tool.tf-lint]\nextend-exclude = ["generated/*"]'
 
 
+class UnreadableNotebook(ToolDiagnostic):
+    code = "TFL905"
+    name = "unreadable-notebook"
+    severity = Severity.ERROR
+    message = "cannot read this notebook, so it was not linted: {detail}"
+    summary = "An `.ipynb` file that is not a readable Jupyter notebook (broken JSON, no cell list)."
+    rationale = "Jupyter could not open it either; a merge conflict left in the JSON is the usual cause."
+    example = '{"cells": [ <<<<<<< HEAD'
+    use_instead = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+
+
 class InternalError(ToolDiagnostic):
     code = "TFL999"
     name = "internal-error"

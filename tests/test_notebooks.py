@@ -1,0 +1,86 @@
+"""Jupyter notebooks: code cells linted as one module, magics skipped, positions per cell."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from tf_lint.cli import main
+from tf_lint.notebooks import parse_notebook
+
+NOTEBOOK = FIXTURES / "notebooks" / "training.ipynb"
+TYPO = "unknown loss 'sparce_categorical_crossentropy': Keras raises ValueError at the first fit(); did you mean 'sparse_categorical_crossentropy'?"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(NOTEBOOK, tmp_path / "nb.ipynb")
+    return tmp_path
+
+
+def run(capsys, *argv: str):  # type: ignore[no-untyped-def]
+    code = main(["--isolated", "--no-cache", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_findings_name_their_cell_and_line(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run(capsys, "nb.ipynb")
+    assert code == 1 and "Traceback" not in err
+    assert out.splitlines() == [
+        f"nb.ipynb:cell 4:3:20: TFL101 {TYPO}",
+        "nb.ipynb:cell 7:2:38: TFL101 unknown loss 'Mse': Keras raises ValueError at the first fit(); did you mean 'mse'?",
+    ]
+
+
+def test_magics_are_skipped_not_errors() -> None:
+    notebook = parse_notebook(NOTEBOOK.read_text())
+    source = notebook.source
+    assert "pip install" not in source and "%matplotlib" not in source and "files = !ls" not in source
+    assert "    pass\n" in source  # the indented %time line keeps its block valid
+    assert "msee" not in source  # the %%bash cell is out entirely
+    compile(source, "nb", "exec")
+    assert [cell.index for cell in notebook.cells] == [2, 3, 4, 5, 6, 7]
+
+
+def test_json_gives_cell_and_line(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    items = json.loads(run(capsys, "nb.ipynb", "--format", "json")[1])
+    assert [(i["cell"], i["line"], i["column"]) for i in items] == [(4, 3, 20), (7, 2, 38)]
+
+
+def test_broken_json_is_one_finding(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(FIXTURES / "notebooks" / "broken.ipynb", project / "broken.ipynb")
+    code, out, _ = run(capsys, "broken.ipynb")
+    assert code == 1 and out.startswith("broken.ipynb:1:1: TFL905 cannot read this notebook, so it was not linted: invalid JSON")
+    (project / "broken.ipynb").write_text('{"nbformat": 4}')
+    assert "no 'cells' list" in run(capsys, "broken.ipynb")[1]
+
+
+def test_directories_include_notebooks_unless_configured(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert "nb.ipynb:cell 4:3:20" in run(capsys, ".")[1]
+    (project / "pyproject.toml").write_text("[tool.tf-lint]\nnotebooks = false\n")
+    code = main(["--no-cache", "."])
+    assert code == 0 and capsys.readouterr().out == ""
+    assert main(["--no-cache", "nb.ipynb"]) == 1  # named on the command line: always linted
+    capsys.readouterr()
+
+
+def test_fix_rewrites_code_cells_only(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    before = json.loads((project / "nb.ipynb").read_text())
+    code, out, err = run(capsys, "--fix", "--unsafe-fixes", "nb.ipynb")
+    after = json.loads((project / "nb.ipynb").read_text())
+    assert (code, out) == (0, ""), err
+    changed = [i for i, (old, new) in enumerate(zip(before["cells"], after["cells"])) if old != new]
+    assert changed == [3, 6]  # cells 4 and 7; cell 7's noqa line stays as it was
+    assert after["cells"][3]["source"][2] == '              loss="sparse_categorical_crossentropy",\n'
+    assert after["cells"][6]["source"] == ['model.compile(optimizer="adam", loss="Mse")  # noqa: TFL101\n', 'model.compile(optimizer="adam", loss="mse")']
+    for key in ("metadata", "nbformat", "nbformat_minor"):
+        assert after[key] == before[key]
+    assert [c.get("outputs") for c in after["cells"]] == [c.get("outputs") for c in before["cells"]]
+    assert after["cells"][1]["source"] == before["cells"][1]["source"]  # magics untouched
+    assert run(capsys, "--fix", "nb.ipynb")[0] == 0 and json.loads((project / "nb.ipynb").read_text()) == after

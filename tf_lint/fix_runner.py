@@ -1,0 +1,124 @@
+"""``--fix``, ``--fix-only`` and ``--diff`` over files: read, fix, then write or show a diff.
+
+Writing is atomic (a temporary file beside the original, then a rename) and keeps the file's
+permissions, encoding and line endings. A file that cannot be written, or whose fixed code
+would not parse, is reported and left as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import FrozenSet, Iterable, List, Optional
+
+from tf_lint.config import Config
+from tf_lint.diagnostics import Diagnostic
+from tf_lint.files import ReadFailure, decode_source, read_bytes, write_atomically
+from tf_lint.fixer import fix_text
+from tf_lint.notebooks import NotebookError, parse_notebook, to_cells, with_fixed_source
+from tf_lint.runner import check_notebook, check_read, is_notebook
+
+
+@dataclass
+class FixRun:
+    """What a fixing run did over all files."""
+
+    remaining: List[Diagnostic] = field(default_factory=list)
+    fixed: int = 0  # findings fixed
+    files_changed: int = 0
+    files_checked: int = 0
+    diffs: List[str] = field(default_factory=list)
+    errors: List[str] = field(default_factory=list)  # "path: why", for files left untouched
+
+
+def unified_diff(before: str, after: str, display: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{display}", f"b/{display}"
+    )
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return text
+
+
+def write_fixed(path: Path, text: str, encoding: str) -> Optional[str]:
+    """Replace ``path``'s content; None on success, else the reason it was not written."""
+    target = path.resolve()  # through a symlink: rewrite the file, keep the link
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except OSError as error:
+        return f"cannot stat it: {error.strerror or error}"
+    # The write bits too: root may write anything, but a read-only file says "leave me alone".
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        return "the file is read-only"
+    try:
+        data = text.encode(encoding)
+    except (UnicodeEncodeError, LookupError) as error:
+        return f"the fixed code cannot be encoded as {encoding}: {error}"
+    try:
+        write_atomically(target, data, mode)
+    except OSError as error:
+        return f"cannot write it: {error.strerror or error}"
+    return None
+
+
+def fix_paths(files: Iterable[Path], config: Config, unsafe: bool, write: bool, diff: bool) -> FixRun:
+    """Fix every file; ``write`` puts the results on disk, ``diff`` collects unified diffs."""
+    run = FixRun()
+    enabled = config.enabled_codes()
+    for path in files:
+        run.files_checked += 1
+        display = str(path)
+        data = read_bytes(path)
+        source = decode_source(data) if not isinstance(data, ReadFailure) else data
+        if isinstance(source, ReadFailure):
+            run.remaining.extend(check_read(source, display, config, enabled, path))
+            continue
+        if is_notebook(path):
+            _fix_notebook(run, path, source.text, config, enabled, unsafe, write, diff)
+            continue
+        outcome = fix_text(source.text, display, config, enabled, path, unsafe)
+        if outcome.error is not None:
+            run.errors.append(f"{display}: {outcome.error}")
+        elif outcome.changed:
+            problem = write_fixed(path, outcome.source, source.encoding) if write else None
+            if problem is not None:
+                run.errors.append(f"{display}: not fixed, {problem}")
+                run.remaining.extend(check_read(source, display, config, enabled, path))
+                continue
+            run.fixed += len(outcome.applied)
+            run.files_changed += 1
+            if diff:
+                run.diffs.append(unified_diff(source.text, outcome.source, display))
+        run.remaining.extend(outcome.remaining)
+    run.remaining.sort()
+    return run
+
+
+def _fix_notebook(run: FixRun, path: Path, text: str, config: Config, enabled: FrozenSet[str], unsafe: bool, write: bool, diff: bool) -> None:
+    """Fix the code cells only; outputs, metadata and magics stay as they were. The diff shows
+    the code cells joined, the way they were linted."""
+    display = str(path)
+    try:
+        notebook = parse_notebook(text)
+    except NotebookError:
+        run.remaining.extend(check_notebook(text, display, config, enabled, path))
+        return
+    outcome = fix_text(notebook.source, display, config, enabled, path, unsafe)
+    new_json = with_fixed_source(notebook, outcome.source) if outcome.changed else None
+    if outcome.error is not None or (outcome.changed and new_json is None):
+        run.errors.append(f"{display}: {outcome.error or 'a fix would move lines around a magic; the notebook was left untouched'}")
+        run.remaining.extend(check_notebook(text, display, config, enabled, path))
+        return
+    if new_json is not None:
+        problem = write_fixed(path, new_json, "utf-8") if write else None
+        if problem is not None:
+            run.errors.append(f"{display}: not fixed, {problem}")
+            run.remaining.extend(check_notebook(text, display, config, enabled, path))
+            return
+        run.fixed += len(outcome.applied)
+        run.files_changed += 1
+        if diff:
+            run.diffs.append(unified_diff(notebook.source, outcome.source, f"{display} (code cells)"))
+    run.remaining.extend(to_cells(outcome.remaining, notebook))
