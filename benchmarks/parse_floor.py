@@ -1,7 +1,7 @@
 """The parse floor: read each file and ``libcst.parse_module`` it, nothing else.
 
     python benchmarks/parse_floor.py FILE_LIST          # one path per line
-    python benchmarks/parse_floor.py --repeat 5 --report FILE   # median ms for one file
+    python benchmarks/parse_floor.py [--repeat N] --report FILE  # median ms of N parses of one file
 
 Run as its own process by ``bench.py``, so its wall time includes the interpreter start
 just like the linters it is compared with.

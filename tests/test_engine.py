@@ -137,3 +137,12 @@ def test_deeply_nested_files_are_still_linted(body: str) -> None:
     else:  # older interpreters keep their recursion limit: a clear TFL999, never a traceback
         assert [d.code for d in found] in (["TFL101"], ["TFL999"])
         assert found[0].code == "TFL101" or "nests too deeply" in found[0].message
+
+
+def test_constants_spelled_out_for_speed_agree_with_their_sources() -> None:
+    """The flake8 plugin registers without importing the rules, and the config module loads
+    without libcst: the values they spell out must match the real ones."""
+    from tf_lint import config, engine, flake8_plugin
+
+    assert config.DEFAULT_MAX_FILE_SIZE == engine.DEFAULT_MAX_FILE_SIZE
+    assert flake8_plugin.DEFAULT_OFF == tuple(rule.code for rule in all_rules() if not rule.default_enabled)

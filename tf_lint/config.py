@@ -26,9 +26,7 @@ _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "
 KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "target-keras", "prefilter", "max-file-size", "output-format", "notebooks")
 OUTPUT_FORMATS = ("text", "json", "sarif", "github")
 TARGET_KERAS_VALUES = ("3", "2")
-# KiB of source. libcst needs about 700 bytes of memory per byte of source (a 25 MB file took
-# 18 GB and 7 minutes); the largest hand-written files of TensorFlow and Keras are under 700 KiB.
-DEFAULT_MAX_FILE_SIZE = 1024
+DEFAULT_MAX_FILE_SIZE = 1024  # KiB; the same as tf_lint.engine.DEFAULT_MAX_FILE_SIZE (a test checks)
 
 
 class ConfigError(Exception):

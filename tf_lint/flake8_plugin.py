@@ -18,14 +18,19 @@ from tf_lint._version import __version__
 if TYPE_CHECKING:
     from tf_lint.config import Config
 
-# Rules that are off by default would go here (flake8's extend-default-ignore).
-DEFAULT_OFF: Tuple[str, ...] = ()
+# Codes that are off by default (flake8's extend-default-ignore), spelled out so that
+# registering the plugin imports nothing heavy; a test keeps this equal to the registry's.
+DEFAULT_OFF: Tuple[str, ...] = ("TFL001",)
 
 
 @functools.lru_cache(maxsize=256)
-def _project_config_for(directory: str) -> "Config":
+def _project_config_for(directory: str) -> Optional["Config"]:
     """The project's ``[tool.tf-lint]`` engine settings (target-keras, prefilter, max-file-size),
-    so flake8 checks a file the way the CLI does. Selection and ignores stay flake8's business."""
+    so flake8 checks a file the way the CLI does; None when no pyproject.toml up the tree
+    mentions tf-lint (then the TOML parser is never imported). Selection and ignores stay
+    flake8's business."""
+    if not any(_mentions_tf_lint(parent / "pyproject.toml") for parent in (Path(directory), *Path(directory).parents)):
+        return None
     from tf_lint.config import Config, ConfigError, discover
 
     try:
@@ -34,7 +39,14 @@ def _project_config_for(directory: str) -> "Config":
         return Config()  # flake8 has no way to report it; `tf-lint` will
 
 
-def _project_config(filename: str) -> "Config":
+def _mentions_tf_lint(pyproject: Path) -> bool:
+    try:
+        return b"tf-lint" in pyproject.read_bytes()
+    except OSError:
+        return False
+
+
+def _project_config(filename: str) -> Optional["Config"]:
     if filename in ("-", "stdin", "<stdin>"):
         return _project_config_for(os.getcwd())
     return _project_config_for(str(Path(filename).resolve().parent))
@@ -50,27 +62,26 @@ class Flake8Checker:
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
-        from tf_lint.registry import all_rules
-
-        off = [rule.code for rule in all_rules() if not rule.default_enabled]
-        if off:
-            option_manager.extend_default_ignore(off)
+        option_manager.extend_default_ignore(list(DEFAULT_OFF))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Flake8Checker"]]]:
-        from tf_lint.engine import lint_source
+        from tf_lint.engine import DEFAULT_MAX_FILE_SIZE, lint_source
         from tf_lint.noqa import file_is_exempt
 
         source = "".join(self.lines)
         if file_is_exempt(self.lines):  # the tf-lint file-level form; flake8 handles its own
             return
         config = _project_config(self.filename)
-        found = lint_source(
-            source,
-            self.filename,
-            prefilter=config.prefilter,
-            target_keras=config.target_keras,
-            max_file_size=config.max_file_size,
-        )
+        if config is None:
+            found = lint_source(source, self.filename, max_file_size=DEFAULT_MAX_FILE_SIZE)
+        else:
+            found = lint_source(
+                source,
+                self.filename,
+                prefilter=config.prefilter,
+                target_keras=config.target_keras,
+                max_file_size=config.max_file_size,
+            )
         for diagnostic in found:
             # flake8 prints col + 1, the same 1-based column as the CLI.
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
