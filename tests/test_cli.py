@@ -239,3 +239,30 @@ def test_size_limit_and_prefilter_are_configurable(project: Path, capsys) -> Non
     assert "TFL101" in run(capsys, "m.py", "--max-file-size", "0")[1]  # 0: no limit (and a cache miss)
     code, _, err = run(capsys, "m.py", "--max-file-size", "-3")
     assert code == 2 and "max-file-size" in err
+
+
+def test_progress_bar_only_for_many_files_and_only_where_asked(tmp_path: Path) -> None:
+    import io
+
+    from tf_lint.config import Config
+    from tf_lint.runner import PROGRESS_THRESHOLD, check_paths
+
+    files = []
+    for index in range(PROGRESS_THRESHOLD + 1):
+        path = tmp_path / f"m{index}.py"
+        path.write_text("x = 1\n")
+        files.append(path)
+    shown = io.StringIO()
+    check_paths(files, Config(), progress=shown)
+    assert f"/{PROGRESS_THRESHOLD + 1} [" in shown.getvalue() and "file/s" in shown.getvalue()  # drawn, then cleared
+    quiet = io.StringIO()
+    check_paths(files[:PROGRESS_THRESHOLD], Config(), progress=quiet)
+    assert quiet.getvalue() == ""
+
+
+def test_no_progress_bar_in_piped_output(tmp_path: Path) -> None:
+    for index in range(250):
+        (tmp_path / f"m{index}.py").write_text("x = 1\n")
+    proc = subprocess.run([sys.executable, "-m", "tf_lint", ".", "--no-cache"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert proc.stderr == "tf-lint: no findings in 250 files\n"

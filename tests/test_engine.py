@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 import pytest
+from conftest import FIXTURES
 
 from tf_lint.engine import lint_source
 from tf_lint.registry import RegistryError, all_rules, register
@@ -146,3 +147,21 @@ def test_constants_spelled_out_for_speed_agree_with_their_sources() -> None:
 
     assert config.DEFAULT_MAX_FILE_SIZE == engine.DEFAULT_MAX_FILE_SIZE
     assert flake8_plugin.DEFAULT_OFF == tuple(rule.code for rule in all_rules() if not rule.default_enabled)
+
+
+def test_direct_positions_match_libcsts_metadata_wrapper() -> None:
+    """engine.node_positions runs PositionProvider's codegen pass without MetadataWrapper's
+    rebuild; it must give exactly the positions the public route gives."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from tf_lint.engine import node_positions
+
+    for path in sorted(FIXTURES.rglob("*.py"))[:40]:
+        try:
+            module = cst.parse_module(path.read_text(encoding="utf-8"))
+        except cst.ParserSyntaxError:
+            continue
+        direct = node_positions(module)
+        public = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        assert dict(direct) == dict(public), path

@@ -140,7 +140,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     else:
         jobs = args.jobs if args.jobs > 0 else default_jobs()
         cache = None if args.no_cache else ResultCache(config.root or Path.cwd())
-        result = check_paths(discover(paths, config.exclude, config.root, config.suffixes), config, jobs, cache)
+        progress = sys.stderr if not args.quiet and sys.stderr.isatty() else None  # never in piped output
+        result = check_paths(discover(paths, config.exclude, config.root, config.suffixes), config, jobs, cache, progress)
 
     if not report(result.diagnostics, args, config):
         return EXIT_USAGE

@@ -6,10 +6,11 @@ import ast
 import contextlib
 import re
 import sys
-from typing import Callable, Collection, Dict, Iterator, List, Optional, Tuple, Type
+from typing import Callable, Collection, Dict, Iterator, List, Mapping, Optional, Tuple, Type
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from tf_lint.calls import CallRouter
 from tf_lint.context import ContextEnter, ContextExit, FileContext
@@ -145,13 +146,31 @@ def _syntax_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagn
     return tool_diagnostic(path, "TFL901", error.raw_line, error.raw_column, detail=error.message)
 
 
+def node_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
+    """Every node's start and end, as libcst's PositionProvider computes them.
+
+    ``MetadataWrapper.resolve`` first walks the whole tree with a visitor that rebuilds every
+    node, which doubled the cost of positions; the provider's own code-generation pass is all
+    they need, so it is run directly (node identity is kept). Should a libcst release change
+    those internals, the public route still works.
+    """
+    try:
+        provider = PositionProvider()
+        state = PositionProvidingCodegenState(
+            default_indent=module.default_indent, default_newline=module.default_newline, provider=provider
+        )
+        module._codegen(state)
+        return provider._computed  # type: ignore[return-value]
+    except (AttributeError, TypeError):  # pragma: no cover - a libcst that moved its internals
+        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
 def _positioned(path: str, module: cst.Module, ctx: FileContext, failures: _Failures) -> List[Diagnostic]:
     failed = failures.failed
     if not ctx.findings and not failed:
         return []
     # Positions cost a full code-generation pass: pay for them only when there is a finding.
-    # unsafe_skip_copy keeps node identity, so the nodes rules reported are the ones positioned.
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = node_positions(module)
     expected_errors = [(positions[b].start.line, positions[b].end.line) for b in ctx.expected_error_blocks]
     seen = set()
     diagnostics = []

@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import FrozenSet, Iterable, List, Optional
+from typing import Callable, FrozenSet, Iterable, List, Optional
 
 from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
@@ -81,17 +81,14 @@ def fix_paths(files: Iterable[Path], config: Config, unsafe: bool, write: bool, 
         outcome = fix_text(source.text, display, config, enabled, path, unsafe)
         if outcome.error is not None:
             run.errors.append(f"{display}: {outcome.error}")
-        elif outcome.changed:
-            problem = write_fixed(path, outcome.source, source.encoding) if write else None
-            if problem is not None:
-                run.errors.append(f"{display}: not fixed, {problem}")
-                run.remaining.extend(check_read(source, display, config, enabled, path))
-                continue
-            run.fixed += len(outcome.applied)
-            run.files_changed += 1
-            if diff:
-                run.diffs.append(unified_diff(source.text, outcome.source, display))
-        run.remaining.extend(outcome.remaining)
+        if not outcome.changed:
+            run.remaining.extend(outcome.remaining)
+            continue
+        _commit(
+            run, path, write, diff,
+            _Change(outcome.source, source.encoding, source.text, outcome.source, display, len(outcome.applied), outcome.remaining),
+            lambda s=source, p=path: check_read(s, str(p), config, enabled, p),  # type: ignore[misc]
+        )
     run.remaining.sort()
     return run
 
@@ -110,15 +107,38 @@ def _fix_notebook(run: FixRun, path: Path, text: str, config: Config, enabled: F
     if outcome.error is not None or (outcome.changed and new_json is None):
         run.errors.append(f"{display}: {outcome.error or 'a fix would move lines around a magic; the notebook was left untouched'}")
         run.remaining.extend(check_notebook(text, display, config, enabled, path))
+    elif new_json is None:
+        run.remaining.extend(to_cells(outcome.remaining, notebook))
+    else:
+        change = _Change(
+            new_json, "utf-8", notebook.source, outcome.source, f"{display} (code cells)", len(outcome.applied), to_cells(outcome.remaining, notebook)
+        )
+        _commit(run, path, write, diff, change, lambda: check_notebook(text, display, config, enabled, path))
+
+
+@dataclass
+class _Change:
+    """A fixed file, ready to write: its new content and what to show and count."""
+
+    content: str
+    encoding: str
+    shown_before: str  # what the diff compares (a notebook's code cells, not its JSON)
+    shown_after: str
+    label: str
+    fixed: int
+    remaining: List[Diagnostic]
+
+
+def _commit(run: FixRun, path: Path, write: bool, diff: bool, change: _Change, original_findings: Callable[[], List[Diagnostic]]) -> None:
+    """Write (or only diff) one fixed file and account for it; a file that cannot be written
+    keeps its original findings."""
+    problem = write_fixed(path, change.content, change.encoding) if write else None
+    if problem is not None:
+        run.errors.append(f"{path}: not fixed, {problem}")
+        run.remaining.extend(original_findings())
         return
-    if new_json is not None:
-        problem = write_fixed(path, new_json, "utf-8") if write else None
-        if problem is not None:
-            run.errors.append(f"{display}: not fixed, {problem}")
-            run.remaining.extend(check_notebook(text, display, config, enabled, path))
-            return
-        run.fixed += len(outcome.applied)
-        run.files_changed += 1
-        if diff:
-            run.diffs.append(unified_diff(notebook.source, outcome.source, f"{display} (code cells)"))
-    run.remaining.extend(to_cells(outcome.remaining, notebook))
+    run.fixed += change.fixed
+    run.files_changed += 1
+    if diff:
+        run.diffs.append(unified_diff(change.shown_before, change.shown_after, change.label))
+    run.remaining.extend(change.remaining)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import FrozenSet, Iterable, List, Optional, Tuple, Union
+from typing import Callable, FrozenSet, Iterable, Iterator, List, Optional, TextIO, Tuple, Union
 
 from tf_lint.cache import ResultCache
 from tf_lint.config import Config
@@ -117,18 +118,46 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def check_paths(files: Iterable[Path], config: Config, jobs: int = 1, cache: Optional[ResultCache] = None) -> RunResult:
+def check_paths(
+    files: Iterable[Path], config: Config, jobs: int = 1, cache: Optional[ResultCache] = None, progress: Optional[TextIO] = None
+) -> RunResult:
     """Lint ``files``; with ``jobs`` > 1 in that many processes, with ``cache`` skipping files
-    whose results are known. The output is sorted, so it is identical either way."""
+    whose results are known. The output is sorted, so it is identical either way. With
+    ``progress`` (a terminal), a progress bar goes there when many files need linting."""
     paths = list(files)
     run = RunResult(files_checked=len(paths))
     enabled = config.enabled_codes()
     if cache is not None:
         run.diagnostics, paths = _split_by_cache(paths, config, enabled, cache)
+    with _progress_bar(len(paths), progress) as bar:
+        _lint_pending(paths, config, enabled, jobs, cache, run, bar)
+    run.diagnostics.sort()
+    return run
+
+
+PROGRESS_THRESHOLD = 200  # files; below this a run is over before a bar would help
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, stream: Optional[TextIO]) -> Iterator[Callable[[int], object]]:
+    if stream is None or total <= PROGRESS_THRESHOLD:
+        yield lambda count: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, file=stream, unit="file", leave=False, dynamic_ncols=True) as bar:
+        yield bar.update
+
+
+def _lint_pending(
+    paths: List[Path], config: Config, enabled: FrozenSet[str], jobs: int, cache: Optional[ResultCache], run: RunResult,
+    advance: Callable[[int], object],
+) -> None:
     workers = min(jobs, len(paths) // _MIN_FILES_PER_JOB)
     if workers <= 1:
         for path in paths:
             run.diagnostics.extend(_check_file(path, config, enabled, cache))
+            advance(1)
     else:
         # Interleaved chunks spread big and small files; a few chunks per worker balance the load.
         chunks = [paths[i :: workers * 4] for i in range(workers * 4)]
@@ -136,10 +165,9 @@ def check_paths(files: Iterable[Path], config: Config, jobs: int = 1, cache: Opt
         # TensorFlow) can deadlock the children.
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for found in pool.map(_check_chunk, chunks, [config] * len(chunks), [cache] * len(chunks)):
+            for chunk, found in zip(chunks, pool.map(_check_chunk, chunks, [config] * len(chunks), [cache] * len(chunks))):
                 run.diagnostics.extend(found)
-    run.diagnostics.sort()
-    return run
+                advance(len(chunk))
 
 
 def check_stdin(data: bytes, display: str, config: Config) -> RunResult:

@@ -11,7 +11,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.knowledge import EnumArgument
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rule import Rule
-from tf_lint.rules._identifier_rule import constant_string, string_fix
+from tf_lint.rules._identifier_rule import STRING_FIX_NOTE, constant_string, string_fix
 from tf_lint.semantics.expressions import argument, keyword
 from tf_lint.semantics.scopes import Scope
 
@@ -25,13 +25,7 @@ class EnumArgumentRule(Rule):
     claimed: ClassVar[FrozenSet[str]] = frozenset({"padding", "data_format"})
     severity = Severity.ERROR
     fix_safety = "sometimes"
-    fix_note = """
-        Replaces the string with the accepted spelling. Safe when the two differ only in letter
-        case (`'Mse'` -> `'mse'`, `'SAME'` -> `'same'`): Keras names the same object either way.
-        A did-you-mean on any other typo is unsafe: the closest name may not be the one meant,
-        and names that look alike (`'l1_l2'`, `'l1l2'`) can mean objects with other defaults.
-        No fix when the value is not a plain string literal.
-    """
+    fix_note = STRING_FIX_NOTE
     message = "invalid {argument}={value!r} for {callable}: Keras raises {error} in the constructor; it accepts {accepted}{advice}"
 
     def _wants(self, name: str) -> bool:

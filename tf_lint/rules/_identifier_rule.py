@@ -29,6 +29,15 @@ if TYPE_CHECKING:
 _CUSTOM_OBJECTS = re.compile(r"\b(custom_object_scope|get_custom_objects|CustomObjectScope)\b")
 
 
+STRING_FIX_NOTE = """
+        Replaces the string with the accepted spelling. Safe when the two differ only in letter
+        case (`'Mse'` -> `'mse'`, `'SAME'` -> `'same'`): Keras names the same object either way.
+        A did-you-mean on any other typo is unsafe: the closest name may not be the one meant,
+        and names that look alike (`'l1_l2'`, `'l1l2'`) can mean objects with other defaults.
+        No fix when the value is not a plain string literal.
+    """
+
+
 class IdentifierRule(Rule):
     """Base class; subclasses set ``category`` and, for ``compile()`` strings, ``compile_parameters``."""
 
@@ -36,13 +45,7 @@ class IdentifierRule(Rule):
     compile_parameters: ClassVar[Tuple[str, ...]] = ()
     severity = Severity.ERROR
     fix_safety = "sometimes"
-    fix_note = """
-        Replaces the string with the accepted spelling. Safe when the two differ only in letter
-        case (`'Mse'` -> `'mse'`, `'SAME'` -> `'same'`): Keras names the same object either way.
-        A did-you-mean on any other typo is unsafe: the closest name may not be the one meant,
-        and names that look alike (`'l1_l2'`, `'l1l2'`) can mean objects with other defaults.
-        No fix when the value is not a plain string literal.
-    """
+    fix_note = STRING_FIX_NOTE
     message = "{kind} {noun} {value!r}: {consequence}{advice}"
 
     def call_interests(self) -> CallInterests:
