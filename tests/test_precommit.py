@@ -35,14 +35,16 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run(["git", "init", "-q"], cwd=path, check=True)
     (path / "bad.py").write_text(BAD)
     (path / "good.py").write_text(GOOD)
+    shutil.copy(ROOT / "fixtures" / "notebooks" / "training.ipynb", path / "nb.ipynb")
     subprocess.run(["git", "add", "."], cwd=path, check=True)
     return path
 
 
 def test_hook_fails_on_the_bad_file_and_passes_the_good_one(repo: Path) -> None:
-    bad = _pre_commit(repo, "tf-lint", "bad.py")
+    bad = _pre_commit(repo, "tf-lint", "bad.py", "nb.ipynb")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "bad.py:3:38: TFL101 unknown loss 'Mse'" in bad.stdout
+    assert "nb.ipynb:cell 4:3:20: TFL101 unknown loss 'sparce_categorical_crossentropy'" in bad.stdout  # types_or: jupyter
     good = _pre_commit(repo, "tf-lint", "good.py")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout

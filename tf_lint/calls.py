@@ -9,8 +9,7 @@ running ``visit_Call`` on every call cost more than the walk itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Container, Dict, FrozenSet, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Container, Dict, FrozenSet, List, NamedTuple, Sequence, Tuple
 
 import libcst as cst
 
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from tf_lint.rule import Rule
 
 
-@dataclass(frozen=True)
-class CallInterests:
+class CallInterests(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each
     """Which calls a rule wants: callee names, callee prefixes (``"keras.layers."``), methods."""
 
     names: FrozenSet[str] = frozenset()

@@ -11,8 +11,7 @@ step the module cannot see into (``interleave``, ``flat_map``, ``apply``, a user
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, Optional, Set
+from typing import Dict, NamedTuple, Optional, Set
 
 import libcst as cst
 
@@ -43,8 +42,7 @@ _KEEPING = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _State:
+class _State(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each
     batched: bool
     map_may_batch: bool  # a map() over these elements may build whole batches
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import List, NamedTuple, Optional, Sequence
 
 import libcst as cst
 
@@ -14,8 +13,7 @@ STATIC_SHAPE = "static"  # range(t.shape[k]) or range(len(t)): a Python int at t
 DYNAMIC_SHAPE = "dynamic"  # range(tf.shape(t)[k]): a tensor bound, AutoGraph makes a while loop
 
 
-@dataclass(frozen=True)
-class RangeOverSize:
+class RangeOverSize(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each
     """``range(<size of array>)``: the array and whether its size is static."""
 
     array: cst.Name
@@ -24,8 +22,7 @@ class RangeOverSize:
     as_tensor: str  # the same size as a tensor, e.g. tf.shape(t)[1]
 
 
-@dataclass(frozen=True)
-class LoopShape:
+class LoopShape(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each
     """What a ``for`` statement or a comprehension's ``for`` iterates over, and its body."""
 
     node: cst.CSTNode  # where to report
