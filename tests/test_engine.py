@@ -165,3 +165,18 @@ def test_direct_positions_match_libcsts_metadata_wrapper() -> None:
         direct = node_positions(module)
         public = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         assert dict(direct) == dict(public), path
+
+
+def test_garbage_collection_is_paused_per_file_and_restored() -> None:
+    import gc
+
+    source = 'import keras\nkeras.Sequential().compile(loss="msee")\n'
+    assert gc.isenabled()
+    assert [d.code for d in lint_source(source)] == ["TFL101"]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        lint_source(source)
+        assert not gc.isenabled()  # a caller that had switched it off keeps it off
+    finally:
+        gc.enable()

@@ -8,7 +8,7 @@ bindings are known, so an answer never depends on statement order by accident.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, NamedTuple, Optional, Set
 
 import libcst as cst
 
@@ -21,8 +21,7 @@ IMPORT = "import"  # the name is a module or an object imported from one
 DEFINITION = "definition"  # def or class statement: the name is a function or a class
 
 
-@dataclass
-class Binding:
+class Binding(NamedTuple):  # a named tuple: cheaper to create at import than a dataclass
     kind: str
     value: Optional[cst.BaseExpression] = None
     definition: Optional[cst.CSTNode] = None  # the FunctionDef/ClassDef of a DEFINITION

@@ -12,7 +12,7 @@ says nothing about ``EagerDebugger.step``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Set, Tuple
+from typing import Dict, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -40,8 +40,7 @@ def is_tf_function(names: Names, expr: cst.BaseExpression) -> bool:
     return names.resolve(expr) == TF_FUNCTION
 
 
-@dataclass
-class FunctionInfo:
+class FunctionInfo(NamedTuple):
     name: str
     scope: Scope
     decorated_traced: bool
