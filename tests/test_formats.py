@@ -136,3 +136,16 @@ def test_output_file_and_format_from_config(project: Path, capsys) -> None:  # t
     (project / "pyproject.toml").write_text('[tool.tf-lint]\noutput-format = "xml"\n')
     assert main(["--no-cache", "m.py"]) == 2 and "output-format must be one of" in capsys.readouterr().err
     assert run(capsys, "--output-file", "no/such/dir/report.txt")[0] == 2
+
+
+def test_sarif_uris_are_percent_encoded() -> None:
+    from tf_lint.formats import _artifact
+
+    assert _artifact("my dir,x:y%z/f #1.py") == {"uri": "my%20dir%2Cx%3Ay%25z/f%20%231.py", "uriBaseId": "%SRCROOT%"}
+    assert _artifact("./src/m.py") == {"uri": "src/m.py", "uriBaseId": "%SRCROOT%"}
+    assert _artifact("/abs/a b.py") == {"uri": "file:///abs/a%20b.py"}
+
+
+def test_statistics_go_to_stderr_for_machine_formats(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run(capsys, "--format", "json", "--statistics")
+    assert code == 1 and len(json.loads(out)) == 3 and "1     TFL101 unknown-loss" in err

@@ -84,3 +84,64 @@ def test_fix_rewrites_code_cells_only(project: Path, capsys) -> None:  # type: i
     assert [c.get("outputs") for c in after["cells"]] == [c.get("outputs") for c in before["cells"]]
     assert after["cells"][1]["source"] == before["cells"][1]["source"]  # magics untouched
     assert run(capsys, "--fix", "nb.ipynb")[0] == 0 and json.loads((project / "nb.ipynb").read_text()) == after
+
+
+def _notebook(*cells: object, metadata: object = None) -> str:
+    body = {
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": source} for source in cells],
+        "metadata": {"language_info": {"name": "python"}} if metadata is None else metadata,
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(body)
+
+
+def test_shell_escapes_with_a_space_and_annotated_captures_are_magics() -> None:
+    source = parse_notebook(_notebook(["! pip install -q tensorflow\n", "files: list = !ls\n", "import keras\n"])).source
+    assert source == "#%% tf-lint cell 1\npass\npass\nimport keras\n"
+
+
+def test_python_continuation_lines_are_never_magics() -> None:
+    cell = ["msg = ('value: %s'\n", "       %keras.__version__)\n", "x = 1 + \\\n", "    !flag if False else 2\n"]
+    notebook = parse_notebook(_notebook(["import keras\n"], cell))
+    assert notebook.cells[1].magics == {} and "%keras.__version__" in notebook.source
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"cells": [{"cell_type": "code", "source": "import keras"}], "metadata": null, "nbformat": 4}',
+        '{"cells": [{"cell_type": "code", "source": "import keras"}], "metadata": {"language_info": null}, "nbformat": 4}',
+        '{"cells": [{"cell_type": "code", "source": ["import keras\\n", 5]}], "metadata": {}, "nbformat": 4}',
+    ],
+)
+def test_odd_notebooks_never_crash(project: Path, capsys, text: str) -> None:  # type: ignore[no-untyped-def]
+    (project / "odd.ipynb").write_text(text)
+    code, out, err = run(capsys, "odd.ipynb", "nb.ipynb")
+    assert "Traceback" not in err and code == 1
+    assert "nb.ipynb:cell 4:3:20: TFL101" in out  # one odd notebook does not stop the others
+
+
+def test_lines_are_counted_as_python_counts_them() -> None:
+    text = _notebook(["import keras\n", "s = 'a\u2028b'\n"], ["keras.losses.get('msee')\n"])
+    notebook = parse_notebook(text)
+    assert notebook.locate(5) == (2, 1)  # marker, 2 lines, marker, then cell 2 line 1
+
+
+def test_other_kernels_are_skipped_by_kernelspec_too(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    r_notebook = _notebook(["model <- keras_model_sequential() %>%\n"], metadata={"kernelspec": {"language": "R", "name": "ir"}})
+    (project / "r.ipynb").write_text(r_notebook)
+    assert run(capsys, "r.ipynb")[:2] == (0, "")
+
+
+def test_fixes_that_change_a_cells_line_count_still_apply(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "nb.ipynb").write_text(
+        _notebook(["!pip install tensorflow\n", "import tensorflow as tf\n", "a = tf.constant([1.0])\n"],
+                  ["c = tf.add(\n", "    a,\n", "    a,\n", ")\n", "%time c\n"], ["d = tf.add(a, a)"])
+    )
+    code, _, err = run(capsys, "--select", "TFL001", "--fix", "nb.ipynb")
+    cells = json.loads((project / "nb.ipynb").read_text())["cells"]
+    assert code == 0, err
+    assert cells[0]["source"][0] == "!pip install tensorflow\n"
+    assert cells[1]["source"] == ["c = a + a\n", "%time c\n"]
+    assert cells[2]["source"] == ["d = a + a"]

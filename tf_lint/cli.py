@@ -159,8 +159,11 @@ def report(diagnostics: Sequence["Diagnostic"], args: argparse.Namespace, config
     fmt = args.format or config.output_format
     target: Optional[Path] = args.output_file
     text = render(diagnostics, fmt, colour=fmt == "text" and target is None and use_colour(sys.stdout))
-    if args.statistics and fmt == "text":
-        text += statistics(diagnostics)
+    if args.statistics:
+        if fmt == "text":
+            text += statistics(diagnostics)
+        else:  # keep machine-readable output parseable
+            print(statistics(diagnostics), end="", file=sys.stderr)
     if target is None:
         _write(text)
         return True

@@ -105,7 +105,7 @@ def _fix_notebook(run: FixRun, path: Path, text: str, config: Config, enabled: F
     outcome = fix_text(notebook.source, display, config, enabled, path, unsafe)
     new_json = with_fixed_source(notebook, outcome.source) if outcome.changed else None
     if outcome.error is not None or (outcome.changed and new_json is None):
-        run.errors.append(f"{display}: {outcome.error or 'a fix would move lines around a magic; the notebook was left untouched'}")
+        run.errors.append(f"{display}: {outcome.error or 'the fixed code could not be mapped back to its cells; the notebook was left untouched'}")
         run.remaining.extend(check_notebook(text, display, config, enabled, path))
     elif new_json is None:
         run.remaining.extend(to_cells(outcome.remaining, notebook))

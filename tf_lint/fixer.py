@@ -22,7 +22,7 @@ from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.runner import check_text
 
-MAX_PASSES = 5  # fixes that enable other fixes converge in one or two; this bounds a bad rule
+MAX_PASSES = 20  # nested fixes (tf.add(tf.add(a, b), c)) take one pass per level; this bounds a bad rule
 Span = Tuple[int, int, int, int]
 
 # Where an expression stands alone, so parentheses a replacement brought along are noise.
@@ -82,11 +82,20 @@ def fix_text(
 
 
 def _non_overlapping(diagnostics: Sequence[Diagnostic]) -> List[Diagnostic]:
-    """In source order, each fix whose span does not touch an earlier chosen one; the others
-    wait for the next pass, when positions are fresh."""
+    """The innermost fixes, in source order, none touching another; an enclosing fix waits for
+    the next pass, when its replacement is computed from the already fixed inside."""
+    spans = {(d.line, d.col, d.end_line, d.end_col) for d in diagnostics}
+
+    def encloses_another(span: Span) -> bool:
+        start, end = span[:2], span[2:]
+        return any(other != span and start <= other[:2] and other[2:] <= end for other in spans)
+
     chosen: List[Diagnostic] = []
     last_end = (0, -1)
     for diagnostic in sorted(diagnostics, key=lambda d: (d.line, d.col, d.end_line, d.end_col, d.code)):
+        span = (diagnostic.line, diagnostic.col, diagnostic.end_line, diagnostic.end_col)
+        if encloses_another(span):
+            continue
         if (diagnostic.line, diagnostic.col) > last_end:
             chosen.append(diagnostic)
             last_end = (diagnostic.end_line, diagnostic.end_col)
@@ -158,7 +167,11 @@ class _Replacer(cst.CSTTransformer):
         replacement = self.wanted.get(span)
         if replacement is None or span in self.done:
             return updated_node
-        node = _replacement_for(updated_node, replacement, self.parents[-1] if self.parents else None)
+        parent = self.parents[-1] if self.parents else None
+        if isinstance(parent, cst.FormattedStringExpression) and parent.equal is not None:
+            self.done.add(span)  # f"{expr=}" prints the expression's own text: rewriting it changes output
+            return updated_node
+        node = _replacement_for(updated_node, replacement, parent)
         if node is None:
             return updated_node  # not the kind this fix replaces: an enclosing node with the same span may be
         self.done.add(span)
@@ -181,7 +194,7 @@ def _replacement_for(original: cst.CSTNode, text: str, parent: Optional[cst.CSTN
         return None  # e.g. ``name=value``: meant for the enclosing Arg with the same span
     if original.lpar:  # keep the user's parentheses, drop the fix's own
         return expression.with_changes(lpar=original.lpar, rpar=original.rpar)
-    if expression.lpar and isinstance(parent, _STANDALONE_PARENTS):
-        return expression.with_changes(lpar=[], rpar=[])
+    if expression.lpar and isinstance(parent, _STANDALONE_PARENTS) and "\n" not in text:
+        return expression.with_changes(lpar=[], rpar=[])  # (a line break needs the brackets to stay valid)
     return expression
 

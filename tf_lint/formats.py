@@ -12,6 +12,7 @@ import os
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence
+from urllib.parse import quote
 
 from tf_lint._version import __version__
 from tf_lint.diagnostics import Diagnostic, Severity
@@ -100,9 +101,14 @@ def _sarif_rule(rule: Any) -> Dict[str, Any]:
     }
 
 
-def _uri(path: str) -> str:
+def _artifact(path: str) -> Dict[str, str]:
+    """Where a file is, as SARIF wants it: a percent-encoded URI (spaces, '#', '%' and ':'
+    survive), relative to %SRCROOT% unless the path is absolute."""
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
     posix = Path(path).as_posix()
-    return posix[2:] if posix.startswith("./") else posix
+    posix = posix[2:] if posix.startswith("./") else posix
+    return {"uri": quote(posix, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def render_sarif(diagnostics: Sequence[Diagnostic]) -> str:
@@ -118,7 +124,7 @@ def render_sarif(diagnostics: Sequence[Diagnostic]) -> str:
             "ruleIndex": index[d.code],
             "level": _SARIF_LEVELS[d.severity],
             "message": {"text": (f"cell {d.cell}: " if d.cell else "") + d.message},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"}, "region": region}}],
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(d.path), "region": region}}],
         }
         if d.fix is not None and d.end_line and not d.cell:  # a notebook's regions are per cell
             result["fixes"] = [
@@ -126,7 +132,7 @@ def render_sarif(diagnostics: Sequence[Diagnostic]) -> str:
                     "description": {"text": d.fix.title + ("" if d.fix.safe else " (unsafe)")},
                     "artifactChanges": [
                         {
-                            "artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": _artifact(d.path),
                             "replacements": [{"deletedRegion": region, "insertedContent": {"text": d.fix.replacement}}],
                         }
                     ],
@@ -140,6 +146,7 @@ def render_sarif(diagnostics: Sequence[Diagnostic]) -> str:
             {
                 "tool": {"driver": {"name": "tf-lint", "version": __version__, "semanticVersion": __version__, "rules": [_sarif_rule(r) for r in rules]}},
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",  # columns count characters, as Python's do
                 "results": results,
             }
         ],

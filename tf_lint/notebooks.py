@@ -4,21 +4,27 @@ The code cells are joined in order (an import in cell 1 serves cell 5, as when t
 runs top to bottom). IPython syntax is not Python: line magics (``%time``), shell escapes
 (``!pip install``), help (``obj?``) and captured shell output (``files = !ls``) become
 ``pass`` at the same indentation, and a cell magic (``%%bash``) takes its whole cell out.
-Line numbers are kept, so every finding maps back to its cell and line.
+A line inside open brackets or after a backslash continues Python code and is never taken
+for a magic. Each cell is preceded by a marker comment (``#%% tf-lint cell N``), which no
+fix touches: it carries findings back to their cell and line, and fixed code back into the
+cell it came from, however many lines a fix added or removed.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from tf_lint.diagnostics import Diagnostic
+from tf_lint.noqa import physical_lines
 
-# %magic, %%cell, !shell, ?help, obj?, obj??, files = !ls, t = %timeit f(). A "%" or "!" must
-# be followed by a name or a command, so a continuation line like "    % x)" stays Python.
-_MAGIC = re.compile(r"^\s*(?:%%?[A-Za-z]|![^=\s]|\?|[\w.]+\?\??\s*$|[\w.,\s\[\]]+=\s*(?:%[A-Za-z]|![^=\s]))")
+# %magic, %%cell, !shell (also "! pip"), ?help, obj?, obj??, files = !ls, t = %timeit f().
+# A "%" must be followed by a name, so "%" as Python's operator at a line start stays Python.
+_MAGIC = re.compile(r"^\s*(?:%%?[A-Za-z]|!(?!=)|\?|[\w.]+\?\??\s*$|[\w.,\s\[\]:]+=\s*(?:%[A-Za-z]|!(?!=)))")
+_PYTHON_KERNELS = ("python", "ipython", "python3", "python2")
 
 
 @dataclass
@@ -36,7 +42,7 @@ class Notebook:
 
     @property
     def source(self) -> str:
-        return "".join(line for cell in self.cells for line in cell.lines)
+        return "".join(marker(cell.index) + "".join(cell.lines) for cell in self.cells)
 
     def locate(self, line: int) -> Tuple[int, int]:
         """(cell index, line within the cell) of a line of the joined module."""
@@ -46,35 +52,100 @@ class Notebook:
         return (self.cells[0].index, line) if self.cells else (0, line)
 
 
+def marker(index: int) -> str:
+    return f"#%% tf-lint cell {index}\n"
+
+
 class NotebookError(ValueError):
-    """Not a notebook tf-lint can read (invalid JSON, no cell list)."""
+    """Not a notebook tf-lint can read (invalid JSON, no cell list, a cell that is not text)."""
 
 
-def _source_lines(cell: Dict[str, Any]) -> List[str]:
+def _source_lines(cell: Dict[str, Any], index: int) -> List[str]:
     source = cell.get("source", "")
-    text = "".join(source) if isinstance(source, list) else str(source)
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
+    if isinstance(source, list) and all(isinstance(part, str) for part in source):
+        text = "".join(source)
+    elif isinstance(source, str):
+        text = source
+    else:
+        raise NotebookError(f"cell {index}: 'source' must be text or a list of text")
+    lines = physical_lines(text)  # as Python counts lines: not at form feeds or U+2028
+    if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += "\n"
     return lines
+
+
+class _Continuation:
+    """Whether the next line continues a statement (open brackets, a backslash, an open
+    triple-quoted string), from a light scan of the Python lines seen so far."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.backslash = False
+        self.triple: Optional[str] = None
+
+    @property
+    def active(self) -> bool:
+        return self.depth > 0 or self.backslash or self.triple is not None
+
+    def feed(self, line: str) -> None:
+        i, n = 0, len(line)
+        while i < n:
+            if self.triple is not None:
+                end = line.find(self.triple, i)
+                if end < 0:
+                    break
+                i, self.triple = end + 3, None
+                continue
+            char = line[i]
+            if char == "#":
+                break
+            if char in "\"'":
+                if line.startswith(char * 3, i):
+                    self.triple, i = char * 3, i + 3
+                    continue
+                end = i + 1
+                while end < n and line[end] != char:
+                    end += 2 if line[end] == "\\" else 1
+                i = end + 1
+                continue
+            if char in "([{":
+                self.depth += 1
+            elif char in ")]}":
+                self.depth = max(0, self.depth - 1)
+            i += 1
+        self.backslash = line.rstrip("\r\n").endswith("\\") and self.triple is None
 
 
 def _neutralise(lines: List[str]) -> Tuple[List[str], Dict[int, str]]:
     """IPython-only lines -> ``pass``; a ``%%`` cell magic -> the whole cell."""
     if lines and lines[0].lstrip().startswith("%%"):
-        return ["\n" for _ in lines], {i: line for i, line in enumerate(lines)}
+        return ["\n" for _ in lines], dict(enumerate(lines))
     out: List[str] = []
     magics: Dict[int, str] = {}
-    continued = False
+    python = _Continuation()
+    shell_continues = False
     for i, line in enumerate(lines):
-        if continued or _MAGIC.match(line):
+        if shell_continues or (not python.active and _MAGIC.match(line)):
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}pass\n" if not continued else "\n")
+            out.append("\n" if shell_continues else f"{indent}pass\n")
             magics[i] = line
-            continued = line.rstrip("\n").endswith("\\")
+            shell_continues = line.rstrip("\r\n").endswith("\\")
         else:
             out.append(line)
+            python.feed(line)
     return out, magics
+
+
+def _is_python(raw: Dict[str, Any]) -> bool:
+    metadata = raw.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    for key in ("language_info", "kernelspec"):
+        section = metadata.get(key)
+        if isinstance(section, dict):
+            language = section.get("name" if key == "language_info" else "language")
+            if isinstance(language, str) and language:
+                return language.lower() in _PYTHON_KERNELS
+    return True  # nbformat's default is a Python kernel
 
 
 def parse_notebook(text: str) -> Notebook:
@@ -85,17 +156,16 @@ def parse_notebook(text: str) -> Notebook:
     cells = raw.get("cells") if isinstance(raw, dict) else None
     if not isinstance(cells, list):
         raise NotebookError("no 'cells' list: not a Jupyter notebook (nbformat 4)")
-    language = str(raw.get("metadata", {}).get("language_info", {}).get("name", "python")).lower()
-    if language not in ("python", "ipython", "python3"):
+    if not _is_python(raw):
         return Notebook(raw, [])
     parsed: List[Cell] = []
     line = 1
     for index, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        lines, magics = _neutralise(_source_lines(cell))
-        parsed.append(Cell(index, line, lines, magics))
-        line += len(lines)
+        lines, magics = _neutralise(_source_lines(cell, index))
+        parsed.append(Cell(index, line + 1, lines, magics))  # after its marker line
+        line += 1 + len(lines)
     return Notebook(raw, parsed)
 
 
@@ -109,23 +179,48 @@ def to_cells(diagnostics: Sequence[Diagnostic], notebook: Notebook) -> List[Diag
     return placed
 
 
+def _magic_positions(before: List[str], after: List[str], magics: Dict[int, str]) -> Optional[Dict[int, str]]:
+    """Where each magic's placeholder line is in the fixed cell (fixes never touch them)."""
+    if not magics:
+        return {}
+    moved: Dict[int, str] = {}
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, a0, a1, b0, _ in matcher.get_opcodes():
+        if tag == "equal":
+            moved.update({b0 + k: magics[a0 + k] for k in range(a1 - a0) if a0 + k in magics})
+    return moved if len(moved) == len(magics) else None
+
+
 def with_fixed_source(notebook: Notebook, fixed: str) -> Optional[str]:
     """The notebook's JSON with each code cell's source replaced from ``fixed`` (the joined,
-    fixed module), magics restored, outputs and metadata untouched. None when a cell's line
-    count changed around a magic line (its position would be a guess)."""
-    lines = fixed.splitlines(keepends=True)
+    fixed module), magics restored, outputs and metadata untouched. None when a cell marker or
+    a magic's place cannot be found again."""
+    after = physical_lines(fixed)
+    positions: List[int] = []
+    search_from = 0
+    for cell in notebook.cells:
+        try:
+            found = after.index(marker(cell.index), search_from)
+        except ValueError:
+            return None
+        positions.append(found)
+        search_from = found + 1
     raw = json.loads(json.dumps(notebook.raw))  # a copy
     raw_cells = raw["cells"]
     for position, cell in enumerate(notebook.cells):
-        start = cell.first_line - 1
-        end = notebook.cells[position + 1].first_line - 1 if position + 1 < len(notebook.cells) else len(lines)
-        new_lines = lines[start:end]
-        if len(new_lines) != len(cell.lines):
-            return None  # fixes never add or remove lines today; refuse rather than guess
-        restored = [cell.magics.get(i, line) for i, line in enumerate(new_lines)]
-        original: Union[str, List[str]] = raw_cells[cell.index - 1].get("source", "")
-        text = "".join(restored)
-        if not "".join(original if isinstance(original, list) else [original]).endswith("\n") and text.endswith("\n"):
+        end = positions[position + 1] if position + 1 < len(positions) else len(after)
+        new_lines = list(after[positions[position] + 1 : end])
+        magics = _magic_positions(cell.lines, new_lines, cell.magics)
+        if magics is None:
+            return None
+        for index, original_line in magics.items():
+            new_lines[index] = original_line
+        original = raw_cells[cell.index - 1].get("source", "")
+        original_text = "".join(original) if isinstance(original, list) else original
+        text = "".join(new_lines)
+        if text == "".join(cell.magics.get(i, line) for i, line in enumerate(cell.lines)):
+            continue  # untouched: keep its exact original form
+        if not original_text.endswith(("\n", "\r")) and text.endswith("\n"):
             text = text[:-1]
-        raw_cells[cell.index - 1]["source"] = text.splitlines(keepends=True) if isinstance(original, list) else text
+        raw_cells[cell.index - 1]["source"] = physical_lines(text) if isinstance(original, list) else text
     return json.dumps(raw, indent=1, sort_keys=True, ensure_ascii=False) + "\n"  # as Jupyter writes it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional, Set
 
 import libcst as cst
 
@@ -10,6 +10,9 @@ from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.tensors import TensorOracle
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
 
 OPERATORS = {
     "tensorflow.add": "+",
@@ -64,8 +67,16 @@ class RedundantTfBinaryOp(Rule):
         other keyword is given: the operator cannot name the op.
     """
 
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self.debug_expressions: Set[cst.BaseExpression] = set()  # f"{expr=}" prints expr's own text
+
     def call_interests(self) -> CallInterests:
         return CallInterests(names=frozenset(OPERATORS))
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
+        if node.equal is not None:
+            self.debug_expressions.add(node.expression)
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         function = self.ctx.resolve(node.func)  # scoped: a local rebinding of tf hides it
@@ -82,7 +93,8 @@ class RedundantTfBinaryOp(Rule):
             left_is_tensor = oracle.is_tensor(left, scope)
             if left_is_tensor or oracle.is_tensor(right, scope):
                 spelled = "tf." + (function or "").split(".", 1)[1]
-                fix = None if _has_comment(node) else Fix(operator_form(left, op, right), safe=left_is_tensor, title=f"use the {op} operator")
+                rewritable = not _has_comment(node) and node not in self.debug_expressions
+                fix = None if not rewritable else Fix(operator_form(left, op, right), safe=left_is_tensor, title=f"use the {op} operator")
                 self.report(node, fix=fix, function=spelled, op=op)
 
         self.defer(check)

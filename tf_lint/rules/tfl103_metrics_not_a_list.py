@@ -64,6 +64,6 @@ class MetricsNotAList(Rule):
         text = constant_string(value, scope)
         if not text:  # not a string, or "" (which Keras treats as no metrics)
             return
-        code = cst.Module([]).code_for_node(value)
+        code = cst.Module([]).code_for_node(value.with_changes(lpar=[], rpar=[]))  # the fixer keeps the user's parentheses
         fix = Fix(replacement=f"[{code}]", safe=True, title=f"wrap in a list: [{code}]")
         self.report(value, fix=fix, parameter=parameter, value=text)
