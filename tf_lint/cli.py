@@ -197,11 +197,15 @@ def exit_code(diagnostics: Sequence["Diagnostic"], exit_zero: bool) -> int:
     return EXIT_CLEAN
 
 
+def count(number: int, noun: str) -> str:
+    """``1 file``, ``3 files``: the summaries' counts."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def summary(diagnostics: Sequence["Diagnostic"], files: int, fixed: int = 0) -> None:
-    noun = "file" if files == 1 else "files"
-    done = f"fixed {fixed} finding{'s' if fixed != 1 else ''}; " if fixed else ""
+    done = f"fixed {count(fixed, 'finding')}; " if fixed else ""
     if not diagnostics:
-        print(f"tf-lint: {done}no findings in {files} {noun}", file=sys.stderr)
+        print(f"tf-lint: {done}no findings in {count(files, 'file')}", file=sys.stderr)
         return
     counts = Counter(d.code for d in diagnostics)
     detail = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
@@ -212,8 +216,7 @@ def summary(diagnostics: Sequence["Diagnostic"], files: int, fixed: int = 0) -> 
         fixable = f"; {safe} fixable with --fix" + (f", {unsafe} more with --unsafe-fixes" if unsafe else "")
     elif unsafe:
         fixable = f"; {unsafe} fixable with --fix --unsafe-fixes"
-    plural = "s" if len(diagnostics) != 1 else ""
-    print(f"tf-lint: {done}{len(diagnostics)} finding{plural} in {files} {noun} checked ({detail}){fixable}", file=sys.stderr)
+    print(f"tf-lint: {done}{count(len(diagnostics), 'finding')} in {count(files, 'file')} checked ({detail}){fixable}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

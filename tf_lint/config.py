@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from tf_lint.files import DEFAULT_MAX_FILE_SIZE
 from tf_lint.knowledge.suggest import closest
 from tf_lint.registry import all_rules
 
@@ -26,7 +27,6 @@ _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "
 KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "target-keras", "prefilter", "max-file-size", "output-format", "notebooks")
 OUTPUT_FORMATS = ("text", "json", "sarif", "github")
 TARGET_KERAS_VALUES = ("3", "2")
-DEFAULT_MAX_FILE_SIZE = 1024  # KiB; the same as tf_lint.engine.DEFAULT_MAX_FILE_SIZE (a test checks)
 
 
 class ConfigError(Exception):
@@ -52,9 +52,14 @@ class Config:
     def suffixes(self) -> Tuple[str, ...]:
         return (".py", ".ipynb") if self.notebooks else (".py",)
 
+    def engine_options(self) -> Dict[str, Any]:
+        """Every setting besides the codes that changes a file's findings: the keyword
+        arguments of ``engine.lint_source``."""
+        return {"prefilter": self.prefilter, "target_keras": self.target_keras, "max_file_size": self.max_file_size}
+
     def engine_settings(self) -> str:
-        """Every setting besides the codes that changes a file's findings (part of the cache key)."""
-        return f"keras={self.target_keras};prefilter={self.prefilter};max={self.max_file_size}"
+        """The engine options as text, for the cache key."""
+        return ";".join(f"{key}={value}" for key, value in sorted(self.engine_options().items()))
 
     def enabled_codes(self) -> FrozenSet[str]:
         """Codes that run, ruff-style: the most specific matching selector wins; on a tie, ignore."""

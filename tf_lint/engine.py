@@ -16,6 +16,7 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 from tf_lint.calls import CallRouter
 from tf_lint.context import ContextEnter, ContextExit, FileContext
 from tf_lint.diagnostics import Diagnostic
+from tf_lint.files import DEFAULT_MAX_FILE_SIZE
 from tf_lint.registry import all_rules, rule_for
 from tf_lint.rule import Rule, RuleMeta
 from tf_lint.walk import Visitor, Walker
@@ -24,9 +25,6 @@ from tf_lint.walk import Visitor, Walker
 # fire on it: skip it without parsing (the parse is most of the cost).
 _ML_MARKER = re.compile(r"tensorflow|keras")
 _RECURSION_LIMIT = 20_000
-# KiB of source. libcst needs about 700 bytes of memory per byte of source (a 25 MB file took
-# 18 GB and 7 minutes); the largest hand-written files of TensorFlow and Keras are under 700 KiB.
-DEFAULT_MAX_FILE_SIZE = 1024
 
 
 def mentions_ml(source: str) -> bool:
@@ -106,7 +104,7 @@ def lint_source(
     *,
     prefilter: bool = True,
     target_keras: str = "3",
-    max_file_size: int = 0,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> List[Diagnostic]:
     """Every finding of the enabled rules in ``source``, sorted; no noqa or ignore filtering.
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from tf_lint.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, exit_code, print_diagnostics, report, summary
+from tf_lint.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, count, exit_code, print_diagnostics, report, summary
 from tf_lint.config import Config
 from tf_lint.files import ReadFailure, decode_source, discover
 from tf_lint.fix_runner import FixRun, fix_paths, unified_diff
@@ -39,8 +39,7 @@ def run_fixes(args: argparse.Namespace, paths: Sequence[str], config: Config) ->
         return EXIT_USAGE if run.errors else (EXIT_FINDINGS if run.diffs else EXIT_CLEAN)
     if args.fix_only:
         if not args.quiet:
-            noun = "file" if run.files_changed == 1 else "files"
-            print(f"tf-lint: fixed {run.fixed} finding{'s' if run.fixed != 1 else ''} in {run.files_changed} {noun}", file=sys.stderr)
+            print(f"tf-lint: fixed {count(run.fixed, 'finding')} in {count(run.files_changed, 'file')}", file=sys.stderr)
         return EXIT_USAGE if run.errors else EXIT_CLEAN
     if not report(run.remaining, args, config):
         return EXIT_USAGE
@@ -51,10 +50,9 @@ def run_fixes(args: argparse.Namespace, paths: Sequence[str], config: Config) ->
 
 def _diff_summary(run: FixRun) -> None:
     if not run.diffs:
-        print(f"tf-lint: nothing to fix in {run.files_checked} file{'s' if run.files_checked != 1 else ''}", file=sys.stderr)
+        print(f"tf-lint: nothing to fix in {count(run.files_checked, 'file')}", file=sys.stderr)
         return
-    noun = "file" if run.files_changed == 1 else "files"
-    print(f"tf-lint: would fix {run.fixed} finding{'s' if run.fixed != 1 else ''} in {run.files_changed} {noun}", file=sys.stderr)
+    print(f"tf-lint: would fix {count(run.fixed, 'finding')} in {count(run.files_changed, 'file')}", file=sys.stderr)
 
 
 def _fix_stdin(args: argparse.Namespace, config: Config) -> int:

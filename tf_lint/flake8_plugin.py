@@ -65,23 +65,14 @@ class Flake8Checker:
         option_manager.extend_default_ignore(list(DEFAULT_OFF))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Flake8Checker"]]]:
-        from tf_lint.engine import DEFAULT_MAX_FILE_SIZE, lint_source
+        from tf_lint.engine import lint_source
         from tf_lint.noqa import file_is_exempt
 
         source = "".join(self.lines)
         if file_is_exempt(self.lines):  # the tf-lint file-level form; flake8 handles its own
             return
         config = _project_config(self.filename)
-        if config is None:
-            found = lint_source(source, self.filename, max_file_size=DEFAULT_MAX_FILE_SIZE)
-        else:
-            found = lint_source(
-                source,
-                self.filename,
-                prefilter=config.prefilter,
-                target_keras=config.target_keras,
-                max_file_size=config.max_file_size,
-            )
-        for diagnostic in found:
+        options = config.engine_options() if config is not None else {}  # none: the engine's defaults
+        for diagnostic in lint_source(source, self.filename, **options):
             # flake8 prints col + 1, the same 1-based column as the CLI.
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)

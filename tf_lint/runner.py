@@ -36,10 +36,7 @@ def _codes_for(config: Config, enabled: FrozenSet[str], path: Optional[Path]) ->
 def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None) -> List[Diagnostic]:
     """Diagnostics for one decoded source, filtered the way the user configured."""
     codes = _codes_for(config, enabled, path)
-    found = lint_source(
-        text, display, codes, prefilter=config.prefilter, target_keras=config.target_keras, max_file_size=config.max_file_size
-    )
-    found = [d for d in found if d.code in codes]
+    found = [d for d in lint_source(text, display, codes, **config.engine_options()) if d.code in codes]
     return filter_noqa(text, found)
 
 
@@ -47,11 +44,15 @@ def check_read(
     result: Union[SourceText, ReadFailure], display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path]
 ) -> List[Diagnostic]:
     if isinstance(result, ReadFailure):
-        diagnostic = tool_diagnostic(display, result.code, 1, 0, **result.fields)
-        return [diagnostic] if diagnostic.code in _codes_for(config, enabled, path) else []
+        return _selected(tool_diagnostic(display, result.code, 1, 0, **result.fields), config, enabled, path)
     if is_notebook(path or display):
         return check_notebook(result.text, display, config, enabled, path)
     return check_text(result.text, display, config, enabled, path)
+
+
+def _selected(diagnostic: Diagnostic, config: Config, enabled: FrozenSet[str], path: Optional[Path]) -> List[Diagnostic]:
+    """A diagnostic about the whole file, kept only when its code is enabled for the file."""
+    return [diagnostic] if diagnostic.code in _codes_for(config, enabled, path) else []
 
 
 def is_notebook(path: Union[str, Path]) -> bool:
@@ -63,8 +64,7 @@ def check_notebook(text: str, display: str, config: Config, enabled: FrozenSet[s
     try:
         notebook = parse_notebook(text)
     except NotebookError as error:
-        diagnostic = tool_diagnostic(display, "TFL905", 1, 0, detail=str(error))
-        return [diagnostic] if diagnostic.code in _codes_for(config, enabled, path) else []
+        return _selected(tool_diagnostic(display, "TFL905", 1, 0, detail=str(error)), config, enabled, path)
     return to_cells(check_text(notebook.source, display, config, enabled, path), notebook)
 
 
