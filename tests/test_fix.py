@@ -187,3 +187,12 @@ def test_stdin_fix_prints_the_fixed_source() -> None:
     assert (proc.returncode, proc.stdout) == (0, FIXED), proc.stderr
     proc = subprocess.run([*command[:-2], "--diff", "-"], input=BAD, capture_output=True, text=True, check=False)
     assert proc.returncode == 1 and proc.stdout.startswith("--- a/-\n+++ b/-\n")
+
+
+def test_diff_counts_lines_as_python_does(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A form feed is not a line end for Python, nor for the diff."""
+    path = tmp_path / "m.py"
+    path.write_text(BAD.replace("model = keras", "\x0c\nmodel = keras"))
+    code, out, _ = run(capsys, "--diff", str(path))
+    assert code == 1 and "No newline at end of file" not in out
+    assert '+model.compile(optimizer="adam", loss="mse", metrics=["mae"])' in out

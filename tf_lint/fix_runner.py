@@ -8,6 +8,7 @@ would not parse, is reported and left as it was.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.files import ReadFailure, decode_source, read_bytes, write_atomically
 from tf_lint.fixer import fix_text
+from tf_lint.noqa import physical_lines
 from tf_lint.notebooks import NotebookError, parse_notebook, to_cells, with_fixed_source
 from tf_lint.runner import check_notebook, check_read, is_notebook
 
@@ -35,11 +37,10 @@ class FixRun:
 
 
 def unified_diff(before: str, after: str, display: str) -> str:
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{display}", f"b/{display}"
-    )
-    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-    return text
+    # Lines as Python counts them: str.splitlines also breaks at form feeds and U+2028, which
+    # would show such a line as ending without a newline.
+    lines = difflib.unified_diff(physical_lines(before), physical_lines(after), f"a/{display}", f"b/{display}")
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def write_fixed(path: Path, text: str, encoding: str) -> Optional[str]:
@@ -87,7 +88,7 @@ def fix_paths(files: Iterable[Path], config: Config, unsafe: bool, write: bool, 
         _commit(
             run, path, write, diff,
             _Change(outcome.source, source.encoding, source.text, outcome.source, display, len(outcome.applied), outcome.remaining),
-            lambda s=source, p=path: check_read(s, str(p), config, enabled, p),  # type: ignore[misc]
+            functools.partial(check_read, source, display, config, enabled, path),
         )
     run.remaining.sort()
     return run
@@ -113,7 +114,7 @@ def _fix_notebook(run: FixRun, path: Path, text: str, config: Config, enabled: F
         change = _Change(
             new_json, "utf-8", notebook.source, outcome.source, f"{display} (code cells)", len(outcome.applied), to_cells(outcome.remaining, notebook)
         )
-        _commit(run, path, write, diff, change, lambda: check_notebook(text, display, config, enabled, path))
+        _commit(run, path, write, diff, change, functools.partial(check_notebook, text, display, config, enabled, path))
 
 
 @dataclass
