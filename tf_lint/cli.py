@@ -16,6 +16,7 @@ from tf_lint.config import Config
 
 if TYPE_CHECKING:
     from tf_lint.diagnostics import Diagnostic
+    from tf_lint.validate.verdicts import Verdict
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 INTERNAL_ERROR = "TFL999"
@@ -23,6 +24,16 @@ INTERNAL_ERROR = "TFL999"
 
 def _codes(value: str) -> List[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too (a best guess: review the diff)")
     fixing.add_argument("--fix-only", action="store_true", help="apply fixes and report nothing but a summary (exit 0)")
     fixing.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them; exit 1 when there is one")
+    checking = parser.add_argument_group("runtime validation (opt-in; needs Keras and a backend: pip install 'tf-lint[validate]')")
+    checking.add_argument("--validate", action="store_true", help="rebuild each finding's model in a sandboxed process and confirm or refute it on the real runtime (also: `tf-lint validate PATH`)")
+    checking.add_argument("--backend", choices=("auto", "tensorflow", "jax", "torch"), default="auto", help="Keras backend for --validate (default auto: TensorFlow, else JAX, else torch)")
+    checking.add_argument("--device", choices=("auto", "cpu", "gpu"), default="auto", help="device for --validate (default auto: the GPU when there is one)")
+    checking.add_argument("--validate-timeout", type=_positive, default=120.0, metavar="SECONDS", help="seconds per check, the first one including Keras' import (default 120)")
+    checking.add_argument("--validate-memory", type=int, default=8192, metavar="MIB", help="memory cap of the check process in MiB (default 8192; 0: none)")
+    checking.add_argument("--validate-threshold", type=_positive, default=2.0, metavar="RATIO", help="slowdown that confirms a performance finding (default 2)")
     output = parser.add_argument_group("output")
     output.add_argument("--format", "--output-format", dest="format", choices=FORMATS, help="text (default; flake8 style), json, sarif (SARIF 2.1.0) or github (workflow annotations)")
     output.add_argument("--output-file", type=Path, metavar="FILE", help="write the findings to FILE (atomically) instead of standard output")
@@ -112,7 +130,11 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     args = build_parser().parse_args(argv)
     if args.explain or args.list_rules or (args.paths == ["rules"] and not os.path.lexists("rules")):
         return _rule_info(args.explain)
+    if args.paths[:1] == ["validate"] and not os.path.lexists("validate"):
+        args.validate, args.paths = True, args.paths[1:]
     paths = args.paths or ["."]
+    if args.validate and (args.fix or args.fix_only or args.diff):
+        return _error("--validate cannot be combined with --fix, --fix-only or --diff")
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         return _error("no such file or directory: " + ", ".join(missing))
@@ -135,22 +157,33 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         from tf_lint.fix_cli import run_fixes
 
         return run_fixes(args, paths, config)
+    progress = sys.stderr if not args.quiet and sys.stderr.isatty() else None  # never in piped output
+    stdin_data: Optional[bytes] = None
     if "-" in paths:
-        result = check_stdin(sys.stdin.buffer.read(), args.stdin_filename or "-", config)
+        stdin_data = sys.stdin.buffer.read()
+        result = check_stdin(stdin_data, args.stdin_filename or "-", config)
     else:
         jobs = args.jobs if args.jobs > 0 else default_jobs()
         cache = None if args.no_cache else ResultCache(config.root or Path.cwd())
-        progress = sys.stderr if not args.quiet and sys.stderr.isatty() else None  # never in piped output
         result = check_paths(discover(paths, config.exclude, config.root, config.suffixes), config, jobs, cache, progress)
 
-    if not report(result.diagnostics, args, config):
+    verdicts: Optional[List[Optional["Verdict"]]] = None
+    counted = result.diagnostics
+    if args.validate:
+        from tf_lint.validate.cli import run_validation
+
+        verdicts = run_validation(result.diagnostics, args, config, stdin_data, progress)
+        counted = [d for d, v in zip(result.diagnostics, verdicts) if v is None or v.status != "refuted"]
+    if not report(result.diagnostics, args, config, verdicts):
         return EXIT_USAGE
     if not args.quiet:
-        summary(result.diagnostics, result.files_checked)
-    return exit_code(result.diagnostics, args.exit_zero)
+        summary(result.diagnostics, result.files_checked, verdicts=verdicts)
+    return exit_code(counted, args.exit_zero)
 
 
-def report(diagnostics: Sequence["Diagnostic"], args: argparse.Namespace, config: Config) -> bool:
+def report(
+    diagnostics: Sequence["Diagnostic"], args: argparse.Namespace, config: Config, verdicts: Optional[Sequence[Optional["Verdict"]]] = None
+) -> bool:
     """Write the findings in the chosen format to stdout or ``--output-file``; False if the
     file could not be written (the reason is on stderr)."""
     from tf_lint.files import write_atomically
@@ -158,7 +191,7 @@ def report(diagnostics: Sequence["Diagnostic"], args: argparse.Namespace, config
 
     fmt = args.format or config.output_format
     target: Optional[Path] = args.output_file
-    text = render(diagnostics, fmt, colour=fmt == "text" and target is None and use_colour(sys.stdout))
+    text = render(diagnostics, fmt, colour=fmt == "text" and target is None and use_colour(sys.stdout), verdicts=verdicts)
     if args.statistics:
         if fmt == "text":
             text += statistics(diagnostics)
@@ -202,7 +235,13 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def summary(diagnostics: Sequence["Diagnostic"], files: int, fixed: int = 0) -> None:
+def summary(
+    diagnostics: Sequence["Diagnostic"], files: int, fixed: int = 0, verdicts: Optional[Sequence[Optional["Verdict"]]] = None
+) -> None:
+    if verdicts is not None:
+        tally = Counter(v.status for v in verdicts if v is not None)
+        checked = ", ".join(f"{tally[s]} {s}" for s in ("confirmed", "refuted", "inconclusive") if tally[s]) or "no finding has a validator"
+        print(f"tf-lint: validated: {checked}" + ("; refuted findings do not count for the exit status" if tally["refuted"] else ""), file=sys.stderr)
     done = f"fixed {count(fixed, 'finding')}; " if fixed else ""
     if not diagnostics:
         print(f"tf-lint: {done}no findings in {count(files, 'file')}", file=sys.stderr)

@@ -7,6 +7,7 @@ page per rule) and ``docs/rules/README.md`` (the index); a test fails when any i
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Dict, List, Type
 
@@ -80,6 +81,8 @@ def rule_page(rule: Type[RuleMeta]) -> str:
     ]
     if rule.known_problems:
         lines += ["", "## Known problems", "", rule.known_problems]
+    if not rule.code.startswith("TFL9"):  # tool diagnostics are about tf-lint's run, not the code
+        lines += ["", "## Runtime validation", "", _validation(rule.code)]
     lines += [
         "",
         "## Options",
@@ -89,6 +92,17 @@ def rule_page(rule: Type[RuleMeta]) -> str:
         + ".",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _validation(code: str) -> str:
+    """What ``--validate`` does for this rule, from its validator's docstring."""
+    from tf_lint.validate.checks import validated_codes
+
+    check = validated_codes().get(code)
+    if check is None or not check.__doc__:
+        return "No runtime validator: with `--validate` this finding gets no verdict."
+    what = " ".join(textwrap.dedent(check.__doc__).split())
+    return f"With `--validate` (see [docs/validate.md](../validate.md)): {what}"
 
 
 def index_page() -> str:

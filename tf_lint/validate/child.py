@@ -1,0 +1,436 @@
+"""The validator's child process: run probes on the real Keras runtime, report outcomes as JSON.
+
+This file is run by path in a fresh interpreter (``python -I child.py``) and imports nothing
+from tf-lint: only the standard library, NumPy and Keras. It never sees user code. It reads
+one request from standard input, ``{"backend", "device", "jobs": [{"id", "probe", ...}]}``,
+where every job is plain data the parent's slicer produced (layer class names under
+``keras.*`` and literal arguments), and writes one line per event to the original standard
+output, prefixed with :data:`MARK`:
+
+- ``{"event": "runtime", ...}`` once Keras is imported: versions and the device in use;
+- ``{"event": "start", "id"}`` before a job, so the parent can blame a crash or a timeout;
+- ``{"event": "result", "id", "outcome": {...}}`` after it.
+
+Everything else the libraries print goes to standard error, which the parent filters.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+import warnings
+from functools import partial
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+MARK = "@@tf-lint-validate@@ "
+BATCH = 32  # synthetic samples per training step
+FREE_DIMENSION = 16  # stands in for a None dimension of a declared shape
+# Only names under these prefixes can be looked up: the slicer never emits others, and the
+# child refuses them anyway, so a request can never reach ``os.system``.
+ALLOWED_PREFIXES = (
+    "keras.layers.",
+    "keras.losses.",
+    "keras.metrics.",
+    "keras.optimizers.",
+    "keras.activations.",
+    "keras.initializers.",
+    "keras.regularizers.",
+    "keras.constraints.",
+)
+ALLOWED_NAMES = ("keras.Input", "keras.Sequential", "keras.Model")
+
+_emit_stream = sys.stdout
+
+
+def emit(event: str, **fields: Any) -> None:
+    _emit_stream.write(MARK + json.dumps({"event": event, **fields}, default=repr) + "\n")
+    _emit_stream.flush()
+
+
+class ProbeError(Exception):
+    """An exception the runtime raised, with the phase it was raised in."""
+
+    def __init__(self, phase: str, error: BaseException, detail: str = "") -> None:
+        super().__init__(phase)
+        self.phase = phase
+        self.error = error
+        self.detail = detail
+
+
+class RefusedName(Exception):
+    """A request named something outside the allowlist: a bug in the slicer, never evidence."""
+
+
+def _describe(error: BaseException) -> Dict[str, str]:
+    message = str(error).strip()
+    if isinstance(error, KeyError) and error.args:
+        message = repr(error.args[0])
+    return {"type": type(error).__name__, "message": message[:1500]}
+
+
+def phase(name: str, action: Callable[[], Any], detail: str = "") -> Any:
+    try:
+        return action()
+    except RefusedName:
+        raise
+    except Exception as error:  # the evidence itself: any runtime error, whatever its class
+        raise ProbeError(name, error, detail) from error
+
+
+# --- rebuilding values and models -------------------------------------------------------------
+
+
+def lookup(keras: Any, dotted: str) -> Any:
+    if not (dotted in ALLOWED_NAMES or dotted.startswith(ALLOWED_PREFIXES)):
+        raise RefusedName(f"refusing to look up {dotted!r}")
+    target = keras
+    for part in dotted.split(".")[1:]:
+        if part.startswith("_"):
+            raise RefusedName(f"refusing to look up {dotted!r}")
+        target = getattr(target, part)
+    return target
+
+
+def value(keras: Any, encoded: Any) -> Any:
+    """Decode the slicer's JSON: lists, dicts with string keys, ``{"$tuple"}``, ``{"$call"}``,
+    ``{"$ref"}`` (a function or class under an allowed ``keras`` module)."""
+    if isinstance(encoded, list):
+        return [value(keras, item) for item in encoded]
+    if isinstance(encoded, dict):
+        if "$tuple" in encoded:
+            return tuple(value(keras, item) for item in encoded["$tuple"])
+        if "$call" in encoded:
+            return call(keras, encoded["$call"])
+        if "$ref" in encoded:
+            return lookup(keras, encoded["$ref"])
+        if "$float" in encoded:
+            return float(encoded["$float"])  # inf and nan
+        return {key: value(keras, item) for key, item in encoded["$dict"].items()}
+    return encoded
+
+
+def call(keras: Any, spec: Dict[str, Any]) -> Any:
+    function = lookup(keras, spec["call"])
+    args = [value(keras, a) for a in spec.get("args", [])]
+    kwargs = {k: value(keras, v) for k, v in spec.get("kwargs", {}).items()}
+    return function(*args, **kwargs)
+
+
+def build_model(keras: Any, spec: Dict[str, Any]) -> Any:
+    """A Sequential list or a Functional graph, each layer built in the constructor phase."""
+    if spec["kind"] == "sequential":
+        layers = [phase("constructor", partial(call, keras, layer), layer["call"]) for layer in spec["layers"]]
+        model = phase("constructor", partial(keras.Sequential, layers), "keras.Sequential")
+        if spec.get("build") is not None:
+            phase("constructor", partial(model.build, value(keras, spec["build"])), "build")
+        return model
+    tensors: Dict[str, Any] = {}
+    built: Dict[str, Any] = {}
+    for node in spec["nodes"]:
+        if "input" in node:
+            tensors[node["id"]] = phase("constructor", partial(call, keras, node["input"]), "keras.Input")
+            continue
+        layer_spec = spec["layers"][node["layer"]]
+        if node["layer"] not in built:
+            built[node["layer"]] = phase("constructor", partial(call, keras, layer_spec), layer_spec["call"])
+        inputs = node["inputs"]
+        argument = [tensors[i] for i in inputs] if isinstance(inputs, list) else tensors[inputs]
+        tensors[node["id"]] = phase("constructor", partial(built[node["layer"]], argument), layer_spec["call"])
+
+    def pick(ids: Any) -> Any:
+        return [tensors[i] for i in ids] if isinstance(ids, list) else tensors[ids]
+
+    return phase("constructor", partial(keras.Model, inputs=pick(spec["inputs"]), outputs=pick(spec["outputs"])), "keras.Model")
+
+
+def input_shapes(model: Any) -> List[Tuple[int, ...]]:
+    shapes = []
+    for tensor in model.inputs:
+        shapes.append(tuple(FREE_DIMENSION if d is None else int(d) for d in tensor.shape[1:]))
+    return shapes
+
+
+def label_kind(loss: Any) -> str:
+    """Integer class ids for sparse losses, one-hot for categorical ones, 0/1 for binary."""
+    name = loss if isinstance(loss, str) else getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
+    name = str(name).lower()
+    if "sparse" in name:
+        return "sparse"
+    if "categorical" in name or name.startswith("kl") or "poisson" in name:
+        return "categorical"
+    if "binary" in name or "hinge" in name or "focal" in name:
+        return "binary"
+    return "regression"
+
+
+def synthetic_data(np: Any, model: Any, spec: Dict[str, Any], loss: Any, samples: int) -> Tuple[Any, Any]:
+    rng = np.random.default_rng(0)
+    shapes = input_shapes(model)
+    xs = [rng.standard_normal((samples, *shape)).astype("float32") for shape in shapes]
+    outputs = model.outputs if getattr(model, "outputs", None) else []
+    if len(outputs) > 1:
+        raise ProbeError("data", ValueError(f"the model has {len(outputs)} outputs; only single-output models are rebuilt"))
+    out_shape = tuple(FREE_DIMENSION if d is None else int(d) for d in outputs[0].shape[1:]) if outputs else (1,)
+    kind = label_kind(loss)
+    classes = out_shape[-1] if out_shape else 1
+    if kind == "sparse":
+        y = rng.integers(0, max(classes, 2) if classes > 1 else 1, size=(samples, *out_shape[:-1])).astype("int32")
+    elif kind == "categorical":
+        ids = rng.integers(0, classes, size=(samples, *out_shape[:-1]))
+        y = np.eye(classes, dtype="float32")[ids]
+    elif kind == "binary":
+        y = rng.integers(0, 2, size=(samples, *out_shape)).astype("float32")
+    else:
+        y = rng.standard_normal((samples, *out_shape)).astype("float32")
+    return (xs[0] if len(xs) == 1 else xs), y
+
+
+def compile_model(keras: Any, model: Any, spec: Dict[str, Any]) -> Any:
+    args = [value(keras, a) for a in spec.get("args", [])]
+    kwargs = {k: value(keras, v) for k, v in spec.get("kwargs", {}).items()}
+    phase("compile", lambda: model.compile(*args, **kwargs))
+    return kwargs.get("loss", args[1] if len(args) > 1 else None)
+
+
+# --- probes -----------------------------------------------------------------------------------
+
+
+def probe_train(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Construct, compile, then one training step on a synthetic batch."""
+    model = build_model(keras, job["model"])
+    loss = compile_model(keras, model, job["compile"])
+    x, y = phase("data", lambda: synthetic_data(np, model, job["model"], loss, BATCH))
+    history = phase("first fit", lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0))
+    losses = history.history.get("loss", [None])
+    return {"status": "ok", "phases": ["constructor", "compile", "first fit"], "loss": losses[-1]}
+
+
+def probe_construct(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Call one constructor (a layer, an optimizer, an identifier lookup) with its arguments."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        phase("constructor", lambda: call(keras, job["call"]), job["call"]["call"])
+    return {"status": "ok", "phases": ["constructor"], "warnings": [str(w.message)[:500] for w in caught]}
+
+
+def probe_model_attribute(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    phase("attribute", lambda: getattr(model, job["name"]))
+    return {"status": "ok", "phases": ["attribute"]}
+
+
+def _best_time(action: Callable[[], Any], repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def probe_per_sample(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Samples/s of the flagged per-sample call against one batched call, after warm-up."""
+    model = build_model(keras, job["model"])
+    method = job["method"]
+    samples, looped = int(job.get("samples", 256)), int(job.get("looped", 64))
+    training = method in ("train_on_batch", "fit", "test_on_batch", "evaluate")
+    loss = compile_model(keras, model, job["compile"]) if training else None
+    x, y = phase("data", lambda: synthetic_data(np, model, job["model"], loss, samples))
+
+    def run(lo: int, hi: int) -> Any:
+        if method == "call":
+            return model(x[lo:hi], training=False)
+        if method in ("predict", "predict_on_batch"):
+            kwargs = {"verbose": 0} if method == "predict" else {}
+            return getattr(model, method)(x[lo:hi], **kwargs)
+        if method in ("fit", "evaluate"):
+            return getattr(model, method)(x[lo:hi], y[lo:hi], batch_size=min(BATCH, hi - lo), verbose=0)
+        return getattr(model, method)(x[lo:hi], y[lo:hi])
+
+    def batched() -> None:
+        if method in ("train_on_batch", "test_on_batch"):
+            for lo in range(0, samples, BATCH):
+                run(lo, lo + BATCH)
+        else:
+            run(0, samples)
+
+    def per_sample() -> None:
+        if job.get("mode") == "batch_size_1":  # one call, one sample per step
+            kwargs = {"batch_size": 1, "verbose": 0}
+            if method in ("fit", "evaluate"):
+                getattr(model, method)(x[:looped], y[:looped], **kwargs)
+            else:
+                getattr(model, method)(x[:looped], **kwargs)
+            return
+        for i in range(looped):
+            run(i, i + 1)
+
+    def warm_up() -> None:  # JAX compiles once per shape; TF traces once per signature
+        run(0, 1)
+        batched()
+
+    phase("warm-up", warm_up)
+    batched_s = phase("timing", lambda: _best_time(batched, 3))
+    looped_s = phase("timing", lambda: _best_time(per_sample, 1))
+    return {
+        "status": "ok",
+        "phases": ["constructor", "warm-up", "timing"],
+        "batched_samples_per_s": samples / batched_s,
+        "per_sample_samples_per_s": looped / looped_s,
+        "samples": samples,
+        "looped": looped,
+    }
+
+
+def probe_tensor_loop(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """A Python loop over a tensor's elements against the one vectorized op it computes."""
+    ops = keras.ops
+    size, scale = int(job.get("size", 1000)), float(job.get("scale", 1.0))
+    tensor = ops.convert_to_tensor(np.random.default_rng(0).standard_normal(size).astype("float32"))
+    by_index = job.get("indexed", False)
+
+    def loop() -> Any:
+        total = 0.0
+        if by_index:
+            for i in range(size):
+                total = total + tensor[i] * scale
+        else:
+            for element in tensor:
+                total = total + element * scale
+        return float(total)
+
+    def vectorized() -> Any:
+        return float(ops.sum(tensor * scale))
+
+    phase("warm-up", lambda: (vectorized(), loop()))
+    vector_s = phase("timing", lambda: _best_time(vectorized, 5))
+    loop_s = phase("timing", lambda: _best_time(loop, 1))
+    return {"status": "ok", "phases": ["warm-up", "timing"], "loop_s": loop_s, "vectorized_s": vector_s, "size": size}
+
+
+def probe_sleep(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Sandbox self-check (used by tf-lint's tests): outlive the timeout."""
+    time.sleep(float(job["seconds"]))
+    return {"status": "ok", "phases": []}
+
+
+def probe_allocate(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Sandbox self-check (used by tf-lint's tests): exceed the memory cap, as a big model would."""
+    block = np.ones(int(job["megabytes"]) * 1024 * 1024 // 8)
+    return {"status": "ok", "phases": [], "size": int(block.nbytes)}
+
+
+def probe_exit(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Sandbox self-check (used by tf-lint's tests): die the way a native crash does."""
+    os.kill(os.getpid(), 9)
+    return {"status": "ok", "phases": []}
+
+
+PROBES: Dict[str, Callable[[Any, Any, Dict[str, Any]], Dict[str, Any]]] = {
+    "train": probe_train,
+    "construct": probe_construct,
+    "model_attribute": probe_model_attribute,
+    "per_sample": probe_per_sample,
+    "tensor_loop": probe_tensor_loop,
+    "sleep": probe_sleep,
+    "allocate": probe_allocate,
+    "exit": probe_exit,
+}
+
+
+# --- the process ------------------------------------------------------------------------------
+
+
+def _device(backend: str) -> str:
+    """The accelerator Keras uses, as ``GPU:0 <name>``, or ``CPU``."""
+    try:
+        if backend == "jax":
+            import jax
+
+            gpus = [d for d in jax.devices() if d.platform == "gpu"]
+            return f"GPU:0 {getattr(gpus[0], 'device_kind', '')}".strip() if gpus else "CPU"
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+            if not gpus:
+                return "CPU"
+            name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "")
+            return f"GPU:0 {name}".strip()
+        if backend == "torch":
+            import torch
+
+            return f"GPU:0 {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "CPU"
+    except Exception:  # a broken driver: report the CPU, which is what runs
+        return "CPU"
+    return "CPU"
+
+
+def _backend_version(backend: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version({"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend])
+    except Exception:
+        return "?"
+
+
+def run_job(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    try:
+        keras.backend.clear_session()  # JAX keeps a failed model's variables otherwise
+    except Exception:
+        pass
+    try:
+        return PROBES[job["probe"]](keras, np, job)
+    except ProbeError as failure:
+        if isinstance(failure.error, MemoryError):
+            return {"status": "out-of-memory", "phase": failure.phase, **_describe(failure.error)}
+        return {"status": "raised", "phase": failure.phase, "where": failure.detail, **_describe(failure.error)}
+    except MemoryError as error:
+        return {"status": "out-of-memory", **_describe(error)}
+    except Exception as error:  # a bug in the probe itself, not evidence about the user's code
+        return {"status": "probe-error", "traceback": traceback.format_exc()[-1500:], **_describe(error)}
+
+
+def main() -> int:
+    global _emit_stream
+    _emit_stream = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # whatever the libraries print goes to stderr
+    sys.stdout = sys.stderr
+    request = json.loads(sys.stdin.read())
+    limit_memory(request.get("memory_mb"))
+    backend, device = request["backend"], request["device"]
+    os.environ["KERAS_BACKEND"] = backend
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    import keras
+    import numpy as np
+
+    found = _device(backend)
+    emit("runtime", keras=keras.__version__, backend=backend, backend_version=_backend_version(backend), device=found)
+    if device == "gpu" and not found.startswith("GPU"):
+        for job in request["jobs"]:
+            emit("result", id=job["id"], outcome={"status": "no-device", "message": f"--device gpu, but {backend} sees no GPU"})
+        return 0
+    for job in request["jobs"]:
+        emit("start", id=job["id"])
+        outcome = run_job(keras, np, job)
+        emit("result", id=job["id"], outcome=outcome)
+    return 0
+
+
+def limit_memory(megabytes: Optional[int]) -> None:
+    """RLIMIT_DATA, not RLIMIT_AS: it caps what is allocated, while GPU drivers reserve huge
+    address ranges they never touch."""
+    if not megabytes:
+        return
+    import resource
+
+    cap = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

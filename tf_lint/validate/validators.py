@@ -1,0 +1,294 @@
+"""The built-in validators: one small function per rule, registered with ``@validator``.
+
+Each reads the finding's node, asks the slicer for what the probe needs, and returns a
+:class:`Check` whose judge reads the child's outcome. Judges confirm only on the evidence the
+rule predicts (the flagged name in the runtime's error, a slowdown above the threshold);
+anything else the runtime did is reported as inconclusive, with what it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Optional, Union
+
+import libcst as cst
+
+from tf_lint.validate.checks import Check, Outcome, Site, validator
+from tf_lint.validate.slicer import CannotRebuild, Slicer
+from tf_lint.validate.verdicts import CONFIRMED, INCONCLUSIVE, REFUTED, Verdict, inconclusive
+
+_MODEL_TRAINING = ("fit", "evaluate", "train_on_batch", "test_on_batch")
+
+
+def _judged(check: Callable[[Site], Check]) -> Callable[[Site], Union[Check, Verdict]]:
+    """Turn the slicer's ``CannotRebuild`` into an inconclusive verdict with its reason."""
+
+    def run(site: Site) -> Union[Check, Verdict]:
+        try:
+            return check(site)
+        except CannotRebuild as reason:
+            text = str(reason)
+            return inconclusive(text if text.startswith("cannot rebuild") else f"cannot rebuild: {text}")
+
+    run.__name__ = check.__name__
+    run.__doc__ = check.__doc__
+    return run
+
+
+def _enclosing_call(site: Site) -> cst.Call:
+    node: Optional[cst.CSTNode] = site.node
+    if isinstance(node, cst.Call):
+        return node
+    for ancestor in site.source.ancestors(site.node):
+        if isinstance(ancestor, cst.Call):
+            return ancestor
+    raise CannotRebuild("the finding is not inside a call")
+
+
+def _flagged_text(site: Site) -> Optional[str]:
+    node = site.node.value if isinstance(site.node, cst.Arg) else site.node
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = Slicer(site.source).value(node, node)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _raised(outcome: Outcome) -> str:
+    where = f" at {outcome['phase']}" if outcome.get("phase") else ""
+    return f"Keras raised{where}: {outcome['type']}: {outcome['message'].splitlines()[0] if outcome['message'] else ''}".rstrip(": ")
+
+
+def _other_outcome(outcome: Outcome) -> Verdict:
+    """What a judge says when the outcome is not the evidence it looks for."""
+    status = outcome.get("status")
+    if status == "raised":
+        return Verdict(INCONCLUSIVE, f"the rebuilt code failed for another reason: {_raised(outcome)}", phase=outcome.get("phase", ""))
+    if status == "out-of-memory":
+        return inconclusive(f"the check ran out of memory: {outcome.get('message', '')}")
+    if status in ("crashed", "no-device", "refused"):
+        return inconclusive(str(outcome.get("message")))
+    if status == "probe-error":
+        return inconclusive(f"the check itself failed ({outcome.get('type')}: {outcome.get('message')}); please report it")
+    return inconclusive(f"unexpected outcome {status!r}")
+
+
+def _expects_error(mentioning: str, ran: str) -> Callable[[Outcome], Verdict]:
+    """Confirmed when the runtime raised an error naming ``mentioning``; refuted when it ran
+    through (``ran`` says what ran)."""
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") == "ok":
+            detail = f" (loss {outcome['loss']:.4g})" if isinstance(outcome.get("loss"), float) else ""
+            return Verdict(REFUTED, f"{ran} without error{detail}")
+        if outcome.get("status") == "raised" and mentioning in outcome.get("message", ""):
+            return Verdict(CONFIRMED, _raised(outcome), phase=outcome.get("phase", ""))
+        return _other_outcome(outcome)
+
+    return judge
+
+
+# --- identifiers and other arguments Keras rejects ------------------------------------------------
+
+
+@validator("TFL101", "TFL102", "TFL103", "TFL104", "TFL105", "TFL106", "TFL107", "TFL108", "TFL109", "TFL110", "TFL111")
+@_judged
+def rejected_argument(site: Site) -> Check:
+    """A bad string in ``compile(...)``: rebuild the model, compile, train one step. A bad
+    string in a constructor (a layer, an optimizer, ``keras.losses.get``): call it."""
+    flagged = _flagged_text(site)
+    if flagged is None:
+        raise CannotRebuild("the flagged value is not a literal string")
+    call = _enclosing_call(site)
+    slicer = Slicer(site.source)
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "compile" and slicer.resolve(func, call) is None:
+        model = slicer.model(func.value, call)
+        keyword = _keyword_of(site)
+        compile_spec = slicer.compile_arguments(call, [keyword] if keyword else [])
+        train: Dict[str, Any] = {"probe": "train", "model": model, "compile": compile_spec}
+        return Check(train, _expects_error(flagged, "the rebuilt model compiled and trained one step"), "; ".join(slicer.notes))
+    job: Dict[str, Any] = {"probe": "construct", "call": slicer.call(call, call)}
+    return Check(job, _expects_error(flagged, f"{job['call']['call']}(...) was constructed"), "; ".join(slicer.notes))
+
+
+def _keyword_of(site: Site) -> str:
+    for node in [site.node, *site.source.ancestors(site.node)]:
+        if isinstance(node, cst.Arg):
+            return node.keyword.value if node.keyword is not None else ""
+    return ""
+
+
+# --- Keras 2 optimizer arguments -----------------------------------------------------------------
+
+
+def _flagged_arg(site: Site) -> cst.Arg:
+    node = site.node
+    if isinstance(node, cst.Arg) and node.keyword is not None:
+        return node
+    for ancestor in site.source.ancestors(node):
+        if isinstance(ancestor, cst.Arg) and ancestor.keyword is not None:
+            return ancestor
+    raise CannotRebuild("the finding is not a keyword argument")
+
+
+@validator("TFL604")
+@_judged
+def removed_optimizer_argument(site: Site) -> Check:
+    """``Adam(lr=0.01)``: construct the optimizer; Keras 3 rejects the argument."""
+    keyword, spec, note = _only_flagged_keyword(site)
+    return Check({"probe": "construct", "call": spec}, _expects_error(keyword, f"{spec['call']}(...) was constructed"), note)
+
+
+def _only_flagged_keyword(site: Site) -> "tuple[str, Dict[str, Any], str]":
+    """The constructor call with its positional arguments and the flagged keyword only, so
+    that another bad keyword in the same call cannot decide the verdict."""
+    arg = _flagged_arg(site)
+    keyword = arg.keyword.value if arg.keyword is not None else ""
+    call = _enclosing_call(site)
+    spec = Slicer(site.source).call(call, call)
+    dropped = sorted(k for k in spec["kwargs"] if k != keyword)
+    spec["kwargs"] = {keyword: spec["kwargs"][keyword]}
+    return keyword, spec, f"called with {keyword}= alone; left out {', '.join(dropped)}" if dropped else ""
+
+
+@validator("TFL605")
+@_judged
+def ignored_optimizer_argument(site: Site) -> Check:
+    """``Adam(decay=...)``: construct the optimizer; confirmed by Keras' own "will be ignored"."""
+    keyword, spec, note = _only_flagged_keyword(site)
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        said = [w for w in outcome.get("warnings", []) if keyword in w and "ignored" in w]
+        if said:
+            return Verdict(CONFIRMED, f"{spec['call']}({keyword}=...) was accepted with the warning: {said[0]}", phase="constructor")
+        return Verdict(REFUTED, f"{spec['call']}({keyword}=...) was accepted without a warning that it is ignored")
+
+    return Check({"probe": "construct", "call": spec}, judge, note)
+
+
+@validator("TFL606")
+@_judged
+def removed_model_method(site: Site) -> Check:
+    """``model.fit_generator``: look the method up on a real Keras model."""
+    node = site.node
+    if not isinstance(node, cst.Name):
+        raise CannotRebuild("the finding is not a method name")
+    return Check({"probe": "model_attribute", "name": node.value}, _expects_error(node.value, f"keras.Model.{node.value} exists; the lookup ran"))
+
+
+# --- per-sample calls in loops -------------------------------------------------------------------
+
+
+def _slowdown_judge(what: str, threshold: float) -> Callable[[Outcome], Verdict]:
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        fast, slow = outcome["batched_samples_per_s"], outcome["per_sample_samples_per_s"]
+        ratio = fast / slow if slow > 0 else float("inf")
+        measured = {"per_sample_samples_per_s": slow, "batched_samples_per_s": fast, "ratio": ratio}
+        evidence = f"{what}: {slow:,.0f} samples/s one at a time against {fast:,.0f} samples/s batched ({ratio:.1f}x slower)"
+        status = CONFIRMED if ratio >= threshold else REFUTED
+        if status == REFUTED:
+            evidence += f", under the {threshold:g}x threshold"
+        return Verdict(status, evidence, phase="timing", measured=measured)
+
+    return judge
+
+
+def _receiver_and_method(call: cst.Call) -> "tuple[cst.BaseExpression, str]":
+    if isinstance(call.func, cst.Attribute):
+        return call.func.value, call.func.attr.value
+    return call.func, "call"  # model(x)
+
+
+@validator("TFL201", "TFL202")
+@_judged
+def per_sample_call(site: Site) -> Check:
+    """Time the flagged call on one sample at a time against one batched call, on the same
+    rebuilt model and device, after warm-up."""
+    call = _enclosing_call(site)
+    receiver, method = _receiver_and_method(call)
+    slicer = Slicer(site.source)
+    model = slicer.model(receiver, call)
+    job: Dict[str, Any] = {"probe": "per_sample", "model": model, "method": method, "compile": {}}
+    if isinstance(site.node, cst.Arg):  # batch_size=1
+        job["mode"] = "batch_size_1"
+    if method in _MODEL_TRAINING:
+        if not isinstance(receiver, cst.Name):
+            raise CannotRebuild("the model is not a name")
+        job["compile"] = slicer.compile_arguments(slicer.compile_of(receiver.value, call), [])
+    what = f"{method}(batch_size=1)" if job.get("mode") else f"{method} per sample"
+    return Check(job, _slowdown_judge(what, site.threshold), "; ".join(slicer.notes))
+
+
+# --- Python loops over tensors ---------------------------------------------------------------------
+
+
+@validator("TFL203")
+@_judged
+def tensor_loop(site: Site) -> Check:
+    """A loop whose body only accumulates elements (``total += t[i] * 2``): time it against
+    ``keras.ops.sum(t * 2)`` on a tensor of the same length (1,000 when it is not literal)."""
+    loop = next((n for n in [site.node, *site.source.ancestors(site.node)] if isinstance(n, cst.For)), None)
+    if loop is None:
+        raise CannotRebuild("the finding is not in a for loop")
+    pattern = _accumulation(loop)
+    if pattern is None:
+        raise CannotRebuild("the loop body is not a recognisable sum (`total += element * k`); only that pattern is timed")
+    indexed, scale = pattern
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        ratio = outcome["loop_s"] / outcome["vectorized_s"] if outcome["vectorized_s"] > 0 else float("inf")
+        measured = {"loop_s": outcome["loop_s"], "vectorized_s": outcome["vectorized_s"], "ratio": ratio}
+        evidence = (
+            f"the loop over {outcome['size']:,} elements took {outcome['loop_s'] * 1000:.1f} ms, "
+            f"the vectorized sum {outcome['vectorized_s'] * 1000:.2f} ms ({ratio:,.0f}x slower)"
+        )
+        return Verdict(CONFIRMED if ratio >= site.threshold else REFUTED, evidence, phase="timing", measured=measured)
+
+    return Check({"probe": "tensor_loop", "size": 1000, "scale": scale, "indexed": indexed}, judge, "a 1-D float32 tensor of 1,000 elements")
+
+
+def _accumulation(loop: cst.For) -> Optional["tuple[bool, float]"]:
+    """``(indexed, scale)`` when the body is one ``acc += e``/``acc = acc + e`` with ``e`` the
+    loop element (or ``t[i]``), optionally times a number."""
+    body = loop.body.body if isinstance(loop.body, cst.IndentedBlock) else loop.body.body
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+        return None
+    statement = body[0].body[0]
+    term: Optional[cst.BaseExpression] = None
+    if isinstance(statement, cst.AugAssign) and isinstance(statement.operator, cst.AddAssign):
+        term = statement.value
+    elif (
+        isinstance(statement, cst.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.value, cst.BinaryOperation)
+        and isinstance(statement.value.operator, cst.Add)
+        and statement.value.left.deep_equals(statement.targets[0].target)
+    ):
+        term = statement.value.right
+    if term is None or not isinstance(loop.target, cst.Name):
+        return None
+    scale = 1.0
+    if isinstance(term, cst.BinaryOperation) and isinstance(term.operator, cst.Multiply):
+        for element, factor in ((term.left, term.right), (term.right, term.left)):
+            if isinstance(factor, (cst.Integer, cst.Float)):
+                term, scale = element, float(factor.evaluated_value)
+                break
+        else:
+            return None
+    target = loop.target.value
+    if isinstance(term, cst.Name) and term.value == target:
+        return False, scale
+    if (
+        isinstance(term, cst.Subscript)
+        and len(term.slice) == 1
+        and isinstance(term.slice[0].slice, cst.Index)
+        and isinstance(term.slice[0].slice.value, cst.Name)
+        and term.slice[0].slice.value.value == target
+    ):
+        return True, scale
+    return None
