@@ -130,7 +130,7 @@ def test_dense_first_model_without_input_is_built_for_a_stated_shape() -> None:
     slicer = Slicer(index)
     call = next(n for n in index.positions if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "compile")
     spec = slicer.model(call.func.value, call)  # type: ignore[attr-defined]
-    assert spec["build"] == {"$tuple": [None, 16]}
+    assert spec["assumed_input"] == [16] and "build" not in spec
     assert any("no input shape declared" in note for note in slicer.notes)
 
 
@@ -377,3 +377,16 @@ def test_the_check_job_is_plain_json() -> None:
     for check in jobs.values():
         assert isinstance(check, Check)
         assert json.loads(json.dumps(check.job)) == check.job
+
+
+def test_an_unbatched_dataset_is_confirmed_with_tensorflow_and_inconclusive_without() -> None:
+    _runtime_or_skip()
+    path = FIXTURES / "validate" / "datasets.py"
+    diagnostics = _lint(path)
+    [verdict] = session.validate(diagnostics, _read, Options(timeout=300))
+    assert verdict is not None
+    if sandbox.available("tensorflow"):
+        assert verdict.status == CONFIRMED and verdict.phase == "first fit"
+        assert "Expected shape (None, 8), but input has incompatible shape (8,)" in verdict.evidence
+    else:
+        assert verdict.status == INCONCLUSIVE and "tf.data needs TensorFlow" in verdict.evidence

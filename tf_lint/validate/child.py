@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import traceback
@@ -65,7 +66,7 @@ class RefusedName(Exception):
 
 
 def _describe(error: BaseException) -> Dict[str, str]:
-    message = str(error).strip()
+    message = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # Keras bolds parts of its messages
     if isinstance(error, KeyError) and error.args:
         message = repr(error.args[0])
     return {"type": type(error).__name__, "message": message[:1500]}
@@ -119,13 +120,18 @@ def call(keras: Any, spec: Dict[str, Any]) -> Any:
     return function(*args, **kwargs)
 
 
-def build_model(keras: Any, spec: Dict[str, Any]) -> Any:
-    """A Sequential list or a Functional graph, each layer built in the constructor phase."""
+def build_model(keras: Any, spec: Dict[str, Any], assume_input: bool = True) -> Any:
+    """A Sequential list or a Functional graph, each layer built in the constructor phase.
+    A Sequential model that declares no input is built for the slicer's assumed shape,
+    unless ``assume_input`` is False (then the first data it sees builds it, as in the
+    user's code)."""
     if spec["kind"] == "sequential":
         layers = [phase("constructor", partial(call, keras, layer), layer["call"]) for layer in spec["layers"]]
         model = phase("constructor", partial(keras.Sequential, layers), "keras.Sequential")
         if spec.get("build") is not None:
             phase("constructor", partial(model.build, value(keras, spec["build"])), "build")
+        elif spec.get("assumed_input") and assume_input:
+            phase("constructor", partial(model.build, (None, *spec["assumed_input"])), "build")
         return model
     tensors: Dict[str, Any] = {}
     built: Dict[str, Any] = {}
@@ -311,6 +317,42 @@ def probe_tensor_loop(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any
     return {"status": "ok", "phases": ["warm-up", "timing"], "loop_s": loop_s, "vectorized_s": vector_s, "size": size}
 
 
+def probe_unbatched_dataset(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """``fit``/``evaluate``/``predict`` on an unbatched ``tf.data`` dataset of synthetic
+    samples, after the same call on the batched dataset worked (the control)."""
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return {"status": "unsupported", "message": "tf.data needs TensorFlow, which is not installed where tf-lint runs"}
+    model = build_model(keras, job["model"])
+    method = job["method"]
+    loss = compile_model(keras, model, job["compile"]) if method != "predict" else None
+    samples = int(job.get("samples", 64))
+    x, y = phase("data", lambda: synthetic_data(np, model, job["model"], loss, samples))
+    elements = (x,) if method == "predict" else (x, y)
+    dataset = tf.data.Dataset.from_tensor_slices(elements if len(elements) > 1 else x)
+
+    def run(target: Any, data: Any) -> Any:
+        return getattr(target, method)(data, verbose=0)
+
+    phase("batched control", lambda: run(model, dataset.batch(BATCH)))
+    batched_s = phase("batched control", lambda: _best_time(lambda: run(model, dataset.batch(BATCH)), 2))
+    # A fresh model for the unbatched call: one the user's code never built must be built by
+    # the unbatched elements themselves, as it would be in their run.
+    fresh = build_model(keras, job["model"], assume_input=False)
+    if method != "predict":
+        compile_model(keras, fresh, job["compile"])
+    first = "first fit" if method == "fit" else f"first {method}"
+    phase(first, lambda: run(fresh, dataset))  # raises when the model sees one sample without a batch axis
+    unbatched_s = phase("timing", lambda: _best_time(lambda: run(fresh, dataset), 1))
+    return {
+        "status": "ok",
+        "phases": ["constructor", "batched control", first, "timing"],
+        "batched_samples_per_s": samples / batched_s,
+        "per_sample_samples_per_s": samples / unbatched_s,
+    }
+
+
 def probe_sleep(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
     """Sandbox self-check (used by tf-lint's tests): outlive the timeout."""
     time.sleep(float(job["seconds"]))
@@ -335,6 +377,7 @@ PROBES: Dict[str, Callable[[Any, Any, Dict[str, Any]], Dict[str, Any]]] = {
     "model_attribute": probe_model_attribute,
     "per_sample": probe_per_sample,
     "tensor_loop": probe_tensor_loop,
+    "unbatched_dataset": probe_unbatched_dataset,
     "sleep": probe_sleep,
     "allocate": probe_allocate,
     "exit": probe_exit,

@@ -493,7 +493,7 @@ class Slicer:
         elif not _declares_input(layers[0]):
             if layers[0]["call"] != "keras.layers.Dense":
                 raise CannotRebuild("the model declares no input shape (no Input, input_shape= or build())")
-            spec["build"] = {"$tuple": [None, FREE_FEATURES]}
+            spec["assumed_input"] = [FREE_FEATURES]
             self.notes.append(f"no input shape declared: built for (None, {FREE_FEATURES})")
         return spec
 

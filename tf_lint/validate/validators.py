@@ -8,6 +8,7 @@ anything else the runtime did is reported as inconclusive, with what it was.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Dict, Optional, Union
 
 import libcst as cst
@@ -52,9 +53,23 @@ def _flagged_text(site: Site) -> Optional[str]:
     return None
 
 
+_WRAPPER_LINE = re.compile(r"^Exception encountered when calling [\w.]+\(\)\.?$")
+
+
+def _message_line(message: str) -> str:
+    """The line of a Keras error that says what went wrong: Keras wraps errors raised inside
+    a layer in "Exception encountered when calling X.call()." followed by the cause."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if _WRAPPER_LINE.match(lines[0]) and len(lines) > 1:
+        return f"{lines[0]} {lines[1]}"
+    return lines[0]
+
+
 def _raised(outcome: Outcome) -> str:
     where = f" at {outcome['phase']}" if outcome.get("phase") else ""
-    return f"Keras raised{where}: {outcome['type']}: {outcome['message'].splitlines()[0] if outcome['message'] else ''}".rstrip(": ")
+    return f"Keras raised{where}: {outcome['type']}: {_message_line(outcome.get('message', ''))}".rstrip(": ")
 
 
 def _other_outcome(outcome: Outcome) -> Verdict:
@@ -64,7 +79,7 @@ def _other_outcome(outcome: Outcome) -> Verdict:
         return Verdict(INCONCLUSIVE, f"the rebuilt code failed for another reason: {_raised(outcome)}", phase=outcome.get("phase", ""))
     if status == "out-of-memory":
         return inconclusive(f"the check ran out of memory: {outcome.get('message', '')}")
-    if status in ("crashed", "no-device", "refused"):
+    if status in ("crashed", "no-device", "refused", "unsupported"):
         return inconclusive(str(outcome.get("message")))
     if status == "probe-error":
         return inconclusive(f"the check itself failed ({outcome.get('type')}: {outcome.get('message')}); please report it")
@@ -220,6 +235,33 @@ def per_sample_call(site: Site) -> Check:
         job["compile"] = slicer.compile_arguments(slicer.compile_of(receiver.value, call), [])
     what = f"{method}(batch_size=1)" if job.get("mode") else f"{method} per sample"
     return Check(job, _slowdown_judge(what, site.threshold), "; ".join(slicer.notes))
+
+
+@validator("TFL209")
+@_judged
+def unbatched_dataset(site: Site) -> Check:
+    """Rebuild the model, check that the call works on a batched `tf.data` dataset of
+    synthetic samples, then make the same call on the unbatched dataset: the error Keras
+    raises confirms the finding; if it runs instead (one sample per step), its samples/s
+    against the batched call's decides. Needs TensorFlow installed (tf.data)."""
+    call = _enclosing_call(site)
+    receiver, method = _receiver_and_method(call)
+    if method not in ("fit", "evaluate", "predict"):
+        raise CannotRebuild(f"`{method}` is not fit, evaluate or predict")
+    slicer = Slicer(site.source)
+    model = slicer.model(receiver, call)
+    job: Dict[str, Any] = {"probe": "unbatched_dataset", "model": model, "method": method, "compile": {}}
+    if method != "predict":
+        assert isinstance(receiver, cst.Name)  # slicer.model accepts names only
+        job["compile"] = slicer.compile_arguments(slicer.compile_of(receiver.value, call), [])
+    slower = _slowdown_judge(f"{method} on the unbatched dataset", site.threshold)
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") == "raised" and outcome.get("phase") == f"first {method}":
+            return Verdict(CONFIRMED, f"the batched dataset worked, the unbatched one did not: {_raised(outcome)}", phase=outcome["phase"])
+        return slower(outcome)
+
+    return Check(job, judge, "; ".join(slicer.notes))
 
 
 # --- Python loops over tensors ---------------------------------------------------------------------
