@@ -118,11 +118,56 @@ def test_functional_graph_with_a_shared_layer() -> None:
         ("model = keras.Sequential([keras.Input((2,)), layers.Dense(2)])\nfor _ in range(2):\n    model.add(layers.Dense(2))\n", "in a loop"),
         ("def make(n):\n    return keras.Sequential([keras.Input((2,)), layers.Dense(n)])\nmodel = make(n=open('f').read())\n", "computed at run time"),
         ("model = get_model()\n", "not a Keras constructor"),
+        # review findings: models the code does not build at that point must not be rebuilt
+        ("def build():\n    return build()\nmodel = build()\n", "too many names or calls"),
+        ("def build(head):\n    return keras.Sequential([keras.Input((4,)), head])\nmodel = build(layers.Dense(1))\n", "is a parameter"),
+        ("def build(flag=False):\n    if flag:\n        return keras.Sequential([keras.Input((4,)), layers.Dense(1)])\nmodel = build()\n", "one unconditional `return"),
+        ("def deco(f):\n    return f\n@deco\ndef build():\n    return keras.Sequential([keras.Input((4,)), layers.Dense(1)])\nmodel = build()\n", "decorated"),
+        ("model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])\ndel model\n", "`del`"),
+        ("model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])\ndef reset():\n    global model\n    model = None\nreset()\n", "`global`"),
+        ("if (units := 4) > 1:\n    pass\nmodel = keras.Sequential([keras.Input((4,)), layers.Dense(units)])\n", "`:=`"),
+        ("model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])\nalias = model\nalias.add(layers.Dense(3))\n", "aliased"),
+        ("def grow(m):\n    m.add(layers.Dense(3))\nmodel = keras.Sequential([keras.Input((4,)), layers.Dense(1)])\ngrow(model)\n", "passed to `grow()`"),
+        ("d = layers.Dense(4)\nmodel = keras.Sequential([keras.Input((4,)), d, d])\n", "used twice"),
+        ("model = keras.Sequential([keras.Input((4,)), layers.Lambda.from_config({}, safe_mode=False)])\n", "not a Keras constructor"),
+        ("model = keras.Sequential([keras.Input((4,)), layers.deserialize({'class_name': 'Dense', 'config': {}})])\n", "not a Keras constructor"),
+        ("model = keras.Sequential([keras.Input((4,)), layers.Dense(1, kernel_initializer={'class_name': 'X', 'config': {}})])\n", "serialised Keras object"),
+        ("model = keras.Sequential([keras.Input((4,)), layers.Dense(" + "9" * 5000 + ")])\n", "not a literal"),
+        ("model = keras.Sequential([keras.Input((4,)), layers.Dense(1152921504606846976 * 1024)])\n", "too large"),
     ],
 )
 def test_what_cannot_be_rebuilt_says_why(body: str, reason: str) -> None:
     with pytest.raises(CannotRebuild, match=re.escape(reason)):
         _slice_model(HEADER + body + "model.compile(loss='mse')\n")
+
+
+def test_a_loop_that_rebinds_the_model_later_is_not_followed() -> None:
+    source = HEADER + (
+        "model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])\n"
+        "for units in (1, 2):\n"
+        "    model.compile(loss='mse')\n"
+        "    model = keras.Sequential([keras.Input((4,)), layers.Dense(9)])\n"
+    )
+    with pytest.raises(CannotRebuild, match="rebound later in the loop"):
+        _slice_model(source)
+
+
+def test_builders_bind_positional_only_parameters_and_adds_after_the_call() -> None:
+    source = HEADER + (
+        "def build(units=4, /, out=1):\n"
+        "    return keras.Sequential([keras.Input((8,)), layers.Dense(units), layers.Dense(out)])\n"
+        "model = build(64)\n"
+        "model.add(layers.Dense(10, activation='softmax'))\n"
+        "model.compile(loss='mse')\n"
+    )
+    spec = _slice_model(source)
+    assert [layer["args"] for layer in spec["layers"][1:]] == [[64], [1], [10]]
+
+
+def test_the_allowlist_is_one_public_name_per_keras_module() -> None:
+    assert child.allowed_name("keras.layers.Dense") and child.allowed_name("keras.Input")
+    for name in ("keras.layers.Lambda.from_config", "keras.layers.deserialize", "keras.layers.Lambda", "keras.utils.get_file", "keras.layers._private", "os.system"):
+        assert not child.allowed_name(name), name
 
 
 def test_dense_first_model_without_input_is_built_for_a_stated_shape() -> None:
@@ -368,6 +413,64 @@ def test_the_child_environment_drops_the_users_python_path(monkeypatch: pytest.M
     env = sandbox.child_environment(tmp_path, "jax", "cpu")
     assert "PYTHONPATH" not in env and "SECRET_TOKEN" not in env
     assert env["JAX_PLATFORMS"] == "cpu" and env["KERAS_BACKEND"] == "jax" and env["HOME"] == str(tmp_path)
+
+
+def test_keras_2_files_are_inconclusive_not_refuted() -> None:
+    source = "import tf_keras as keras\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])\nmodel.compile(optimizer='adam', loss='dice')\n"
+    column = source.splitlines()[2].index("'dice'")
+    claimed = Diagnostic("m.py", 3, column, "TFL101", "m", end_line=3, end_col=column + 6)
+    verdicts, jobs = session.plan([claimed], lambda path: source, 2.0)
+    assert not jobs and verdicts[0] is not None and "targets Keras 2" in verdicts[0].evidence
+
+
+def test_a_positional_flagged_argument_must_be_rebuilt() -> None:
+    source = "import keras\nfrom mylib import f1\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])\nmodel.compile('adam', 'mse', None, ['acuracy', f1])\n"
+    column = source.splitlines()[3].index("'acuracy'")
+    claimed = Diagnostic("m.py", 4, column, "TFL102", "m", end_line=4, end_col=column + 9)
+    verdicts, jobs = session.plan([claimed], lambda path: source, 2.0)
+    assert not jobs and verdicts[0] is not None and verdicts[0].status == INCONCLUSIVE
+    assert "compile(metrics=...)" in verdicts[0].evidence
+
+
+def test_a_failing_validator_is_one_inconclusive_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tf_lint.validate import checks
+
+    monkeypatch.setattr(checks, "_VALIDATORS", dict(checks._VALIDATORS))
+
+    def broken(site: Site) -> Verdict:
+        raise RuntimeError("boom")
+
+    checks._VALIDATORS["TFL001"] = broken
+    diagnostic = Diagnostic("f.py", 2, 0, "TFL001", "m", end_line=2, end_col=12)
+    verdicts, _ = session.plan([diagnostic], lambda path: "import tensorflow as tf\ntf.add(a, b)\n", 2.0)
+    assert verdicts[0] is not None and "the validator failed (RuntimeError: boom)" in verdicts[0].evidence
+
+
+def test_judges_match_whole_names() -> None:
+    from tf_lint.validate.validators import _expects_error
+
+    outcome = {"status": "raised", "phase": "compile", "type": "ValueError", "message": "Could not interpret optimizer identifier: sgdd"}
+    assert _expects_error("sgd", "trained")(outcome).status == INCONCLUSIVE
+    assert _expects_error("sgdd", "trained")(outcome).status == CONFIRMED
+
+
+def test_refuted_findings_are_notes_in_sarif_and_notices_on_github() -> None:
+    from tf_lint.formats import render
+
+    diagnostic = Diagnostic("m.py", 1, 0, "TFL101", "unknown loss", end_line=1, end_col=4)
+    refuted = [Verdict(REFUTED, "trained")]
+    assert json.loads(render([diagnostic], "sarif", verdicts=refuted))["runs"][0]["results"][0]["level"] == "note"
+    assert render([diagnostic], "github", verdicts=refuted).startswith("::notice ")
+
+
+def test_the_tensor_loop_is_timed_at_the_users_length() -> None:
+    source = "import tensorflow as tf\nsmall = tf.constant([1.0, 2.0, 3.0])\ntotal = 0.0\nfor v in small:\n    total += v\n"
+    from tf_lint.engine import lint_source
+
+    diagnostics = [d for d in lint_source(source, "m.py") if d.code == "TFL203"]
+    _verdicts, jobs = session.plan(diagnostics, lambda path: source, 2.0)
+    [check] = jobs.values()
+    assert check.job["size"] == 3 and "3 elements" in check.note
 
 
 def test_the_check_job_is_plain_json() -> None:

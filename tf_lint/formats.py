@@ -93,7 +93,7 @@ def render_github(diagnostics: Sequence[Diagnostic], verdicts: Verdicts = None) 
     for position, d in enumerate(diagnostics):
         verdict = verdicts[position] if verdicts is not None else None
         checked = f"\nvalidate: {verdict.describe()}" if verdict is not None else ""
-        level = _GITHUB_LEVELS[d.severity]
+        level = "notice" if verdict is not None and verdict.status == "refuted" else _GITHUB_LEVELS[d.severity]
         props = [f"file={_github_escape(d.path, True)}", f"line={d.shown_line}", f"col={d.col + 1}"]
         if d.end_line:
             props += [f"endLine={d.shown_end_line}", f"endColumn={d.end_col + 1}"]
@@ -135,10 +135,12 @@ def render_sarif(diagnostics: Sequence[Diagnostic], verdicts: Verdicts = None) -
         region: Dict[str, int] = {"startLine": d.shown_line, "startColumn": d.col + 1}
         if d.end_line:
             region.update(endLine=d.shown_end_line, endColumn=d.end_col + 1)
+        verdict = verdicts[position] if verdicts is not None else None
+        refuted = verdict is not None and verdict.status == "refuted"  # does not count: say so
         result: Dict[str, Any] = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
-            "level": _SARIF_LEVELS[d.severity],
+            "level": "note" if refuted else _SARIF_LEVELS[d.severity],
             "message": {"text": (f"cell {d.cell}: " if d.cell else "") + d.message},
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(d.path), "region": region}}],
         }
@@ -154,7 +156,6 @@ def render_sarif(diagnostics: Sequence[Diagnostic], verdicts: Verdicts = None) -
                     ],
                 }
             ]
-        verdict = verdicts[position] if verdicts is not None else None
         if verdict is not None:
             result["properties"] = {"validation": verdict.as_json()}
         results.append(result)

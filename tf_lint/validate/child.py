@@ -29,19 +29,30 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 MARK = "@@tf-lint-validate@@ "
 BATCH = 32  # synthetic samples per training step
 FREE_DIMENSION = 16  # stands in for a None dimension of a declared shape
-# Only names under these prefixes can be looked up: the slicer never emits others, and the
-# child refuses them anyway, so a request can never reach ``os.system``.
-ALLOWED_PREFIXES = (
-    "keras.layers.",
-    "keras.losses.",
-    "keras.metrics.",
-    "keras.optimizers.",
-    "keras.activations.",
-    "keras.initializers.",
-    "keras.regularizers.",
-    "keras.constraints.",
-)
+# The only names a request can reach: ``keras.<module>.<PublicName>`` for these modules (one
+# level, so never a classmethod such as ``Lambda.from_config``), and three top-level names.
+# (De)serialisation entry points are refused: a config dict can carry marshalled code.
+ALLOWED_MODULES = ("layers", "losses", "metrics", "optimizers", "activations", "initializers", "regularizers", "constraints")
 ALLOWED_NAMES = ("keras.Input", "keras.Sequential", "keras.Model")
+REFUSED_NAMES = frozenset({"deserialize", "serialize", "from_config", "get_config", "Lambda", "TorchModuleWrapper", "JaxLayer", "FlaxLayer", "TFSMLayer"})
+REFUSED_KEYWORDS = frozenset({"safe_mode", "custom_objects"})
+CONFIG_KEYS = frozenset({"class_name", "module", "registered_name", "config"})  # a serialised Keras object
+
+
+def allowed_name(dotted: str) -> bool:
+    """Is ``dotted`` one of the public Keras callables a check may use?"""
+    if dotted in ALLOWED_NAMES:
+        return True
+    parts = dotted.split(".")
+    return (
+        len(parts) == 3
+        and parts[0] == "keras"
+        and parts[1] in ALLOWED_MODULES
+        and parts[2].isidentifier()
+        and not parts[2].startswith("_")
+        and parts[2] not in REFUSED_NAMES
+    )
+
 
 _emit_stream = sys.stdout
 
@@ -65,6 +76,10 @@ class RefusedName(Exception):
     """A request named something outside the allowlist: a bug in the slicer, never evidence."""
 
 
+class Unsupported(Exception):
+    """The rebuilt code is outside what a probe handles (several outputs, several inputs)."""
+
+
 def _describe(error: BaseException) -> Dict[str, str]:
     message = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # Keras bolds parts of its messages
     if isinstance(error, KeyError) and error.args:
@@ -75,7 +90,7 @@ def _describe(error: BaseException) -> Dict[str, str]:
 def phase(name: str, action: Callable[[], Any], detail: str = "") -> Any:
     try:
         return action()
-    except RefusedName:
+    except (RefusedName, ProbeError, Unsupported):
         raise
     except Exception as error:  # the evidence itself: any runtime error, whatever its class
         raise ProbeError(name, error, detail) from error
@@ -85,12 +100,10 @@ def phase(name: str, action: Callable[[], Any], detail: str = "") -> Any:
 
 
 def lookup(keras: Any, dotted: str) -> Any:
-    if not (dotted in ALLOWED_NAMES or dotted.startswith(ALLOWED_PREFIXES)):
+    if not allowed_name(dotted):
         raise RefusedName(f"refusing to look up {dotted!r}")
     target = keras
     for part in dotted.split(".")[1:]:
-        if part.startswith("_"):
-            raise RefusedName(f"refusing to look up {dotted!r}")
         target = getattr(target, part)
     return target
 
@@ -109,12 +122,18 @@ def value(keras: Any, encoded: Any) -> Any:
             return lookup(keras, encoded["$ref"])
         if "$float" in encoded:
             return float(encoded["$float"])  # inf and nan
-        return {key: value(keras, item) for key, item in encoded["$dict"].items()}
+        mapping = encoded["$dict"]
+        if CONFIG_KEYS & set(mapping):
+            raise RefusedName("refusing a serialised Keras object (a dict with class_name/config)")
+        return {key: value(keras, item) for key, item in mapping.items()}
     return encoded
 
 
 def call(keras: Any, spec: Dict[str, Any]) -> Any:
     function = lookup(keras, spec["call"])
+    refused = REFUSED_KEYWORDS & set(spec.get("kwargs", {}))
+    if refused:
+        raise RefusedName(f"refusing the keyword {sorted(refused)[0]}=")
     args = [value(keras, a) for a in spec.get("args", [])]
     kwargs = {k: value(keras, v) for k, v in spec.get("kwargs", {}).items()}
     return function(*args, **kwargs)
@@ -178,7 +197,7 @@ def synthetic_data(np: Any, model: Any, spec: Dict[str, Any], loss: Any, samples
     xs = [rng.standard_normal((samples, *shape)).astype("float32") for shape in shapes]
     outputs = model.outputs if getattr(model, "outputs", None) else []
     if len(outputs) > 1:
-        raise ProbeError("data", ValueError(f"the model has {len(outputs)} outputs; only single-output models are rebuilt"))
+        raise Unsupported(f"the model has {len(outputs)} outputs; only single-output models are checked")
     out_shape = tuple(FREE_DIMENSION if d is None else int(d) for d in outputs[0].shape[1:]) if outputs else (1,)
     kind = label_kind(loss)
     classes = out_shape[-1] if out_shape else 1
@@ -223,7 +242,7 @@ def probe_construct(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def probe_model_attribute(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model = build_model(keras, job["model"])
     phase("attribute", lambda: getattr(model, job["name"]))
     return {"status": "ok", "phases": ["attribute"]}
 
@@ -245,6 +264,8 @@ def probe_per_sample(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]
     training = method in ("train_on_batch", "fit", "test_on_batch", "evaluate")
     loss = compile_model(keras, model, job["compile"]) if training else None
     x, y = phase("data", lambda: synthetic_data(np, model, job["model"], loss, samples))
+    if isinstance(x, list):
+        raise Unsupported("the model has several inputs; only single-input models are timed")
 
     def run(lo: int, hi: int) -> Any:
         if method == "call":
@@ -434,6 +455,10 @@ def run_job(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
         return {"status": "raised", "phase": failure.phase, "where": failure.detail, **_describe(failure.error)}
     except MemoryError as error:
         return {"status": "out-of-memory", **_describe(error)}
+    except Unsupported as reason:
+        return {"status": "unsupported", "message": str(reason)}
+    except RefusedName as reason:
+        return {"status": "refused", "message": str(reason)}
     except Exception as error:  # a bug in the probe itself, not evidence about the user's code
         return {"status": "probe-error", "traceback": traceback.format_exc()[-1500:], **_describe(error)}
 

@@ -40,6 +40,7 @@ def run_validation(
         memory_mb=max(0, args.validate_memory),
         threshold=args.validate_threshold,
         python=sys.executable,
+        target_keras=config.target_keras,
     )
 
     def reader(display: str) -> Optional[str]:

@@ -119,8 +119,12 @@ def _indexes(reader: SourceReader) -> Callable[[str], Union[SourceIndex, str]]:
     return index_of
 
 
-def plan(diagnostics: Sequence[Diagnostic], reader: SourceReader, threshold: float) -> Tuple[List[Optional[Verdict]], Dict[int, Check]]:
-    """The verdicts known without running anything, and the checks to run, by position."""
+def plan(
+    diagnostics: Sequence[Diagnostic], reader: SourceReader, threshold: float, target_keras: str = "3"
+) -> Tuple[List[Optional[Verdict]], Dict[int, Check]]:
+    """The verdicts known without running anything, and the checks to run, by position.
+    A validator that fails is a bug in tf-lint: its finding gets an inconclusive verdict
+    saying so, and the run goes on."""
     verdicts: List[Optional[Verdict]] = [None] * len(diagnostics)
     checks: Dict[int, Check] = {}
     index_of = _indexes(reader)
@@ -136,7 +140,16 @@ def plan(diagnostics: Sequence[Diagnostic], reader: SourceReader, threshold: flo
         if node is None:
             verdicts[position] = inconclusive("the flagged code was not found again in the file")
             continue
-        result = validate(Site(diagnostic, index, node, threshold))
+        if target_keras == "2" or (index.imports.legacy_keras and not index.imports.modern_keras):
+            verdicts[position] = inconclusive("the file targets Keras 2 (tf_keras); the validator runs Keras 3")
+            continue
+        try:
+            result = validate(Site(diagnostic, index, node, threshold))
+            if isinstance(result, Check):
+                json.dumps(result.job)  # the job must travel as JSON
+        except Exception as error:  # noqa: BLE001 - one broken check must not end the run
+            verdicts[position] = inconclusive(f"the validator failed ({type(error).__name__}: {str(error)[:200]}); please report it")
+            continue
         if isinstance(result, Verdict):
             verdicts[position] = result
         else:
@@ -152,7 +165,7 @@ def validate(
     progress: Optional[TextIO] = None,
 ) -> List[Optional[Verdict]]:
     """One verdict per diagnostic, None where its rule has no validator."""
-    verdicts, checks = plan(diagnostics, reader, options.threshold)
+    verdicts, checks = plan(diagnostics, reader, options.threshold, options.target_keras)
     if not checks:
         return verdicts
     backend, why_not = choose_backend(options.backend)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from tf_lint.names import ImportTable
-from tf_lint.validate.child import ALLOWED_NAMES, ALLOWED_PREFIXES
+from tf_lint.validate.child import CONFIG_KEYS, REFUSED_KEYWORDS, allowed_name
 
 _SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
 _FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
@@ -43,7 +43,7 @@ class CannotRebuild(Exception):
 
 
 def allowed(qualified: Optional[str]) -> bool:
-    return qualified is not None and (qualified in ALLOWED_NAMES or qualified.startswith(ALLOWED_PREFIXES))
+    return qualified is not None and allowed_name(canonical_model_name(qualified))
 
 
 def canonical_model_name(qualified: str) -> str:
@@ -56,6 +56,15 @@ def canonical_model_name(qualified: str) -> str:
     return qualified
 
 
+class Bound(NamedTuple):
+    """What a name holds: an expression and the statement that bound it, or (``parameter``)
+    a builder parameter's value, already encoded."""
+
+    value: Any
+    statement: cst.CSTNode
+    parameter: bool
+
+
 class SourceIndex:
     """One parsed file with positions, parents and imports, for finding and following nodes."""
 
@@ -66,6 +75,7 @@ class SourceIndex:
         self.parents: Dict[cst.CSTNode, cst.CSTNode] = dict(wrapper.resolve(ParentNodeProvider))
         self.imports = ImportTable.from_module(self.module)
         self._statements: Dict[int, List[cst.CSTNode]] = {}
+        self._unordered: Dict[int, Set[str]] = {}
 
     # --- positions and ancestry ---------------------------------------------------------------
 
@@ -115,6 +125,17 @@ class SourceIndex:
             self._statements[key] = found
         return self._statements[key]
 
+    def unordered_names(self, scope: Scope) -> Set[str]:
+        """Names a scope binds in ways the slicer does not follow in order: ``:=`` targets,
+        ``except ... as`` names, ``del`` targets, ``match`` captures, ``global``/``nonlocal``
+        declarations (for the module: names any function declares ``global``)."""
+        key = id(scope)
+        if key not in self._unordered:
+            found: Set[str] = set()
+            _unordered(scope.body.body if isinstance(scope, cst.FunctionDef) else scope.body, found, scope is self.module)
+            self._unordered[key] = found
+        return self._unordered[key]
+
     def reaches(self, statement: cst.CSTNode, use: cst.CSTNode) -> bool:
         """True when ``statement`` runs on every path to ``use``: every block around it (below
         the scope) also holds ``use``. ``with`` blocks always run their body."""
@@ -141,6 +162,44 @@ def _collect(body: Sequence[cst.CSTNode], found: List[cst.CSTNode]) -> None:
             found.append(statement)  # for/with targets bind names
             for block in _blocks(statement):
                 _collect(block, found)
+
+
+def _unordered(nodes: Sequence[cst.CSTNode], found: Set[str], module_scope: bool) -> None:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if module_scope:  # a function's `global x` rebinds the module's x at some call
+                for inner in _walk_all(node):
+                    if isinstance(inner, cst.Global):
+                        found.update(n.name.value for n in inner.names)
+            continue
+        if isinstance(node, cst.NamedExpr):
+            found.update(_target_names(node.target))
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            found.update(_target_names(node.name.name))
+        elif isinstance(node, cst.Del):
+            found.update(_target_names(node.target))
+            if isinstance(node.target, cst.Tuple):
+                found.update(n for e in node.target.elements for n in _target_names(e.value))
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            found.update(n.name.value for n in node.names)
+        elif isinstance(node, cst.MatchAs) and node.name is not None:
+            found.update(_target_names(node.name))
+        elif isinstance(node, cst.MatchStar) and node.name is not None:
+            found.update(_target_names(node.name))
+        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+            found.update(_target_names(node.rest))
+        stack.extend(node.children)
+
+
+def _walk_all(node: cst.CSTNode) -> List[cst.CSTNode]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.children)
+    return out
 
 
 def _blocks(statement: cst.BaseCompoundStatement) -> List[Sequence[cst.CSTNode]]:
@@ -239,12 +298,16 @@ class Slicer:
                 return _bound_value(statement, name), statement
         return None
 
-    def binding(self, name: str, at: cst.CSTNode) -> Tuple[Any, cst.CSTNode, Scope]:
+    def binding(self, name: str, at: cst.CSTNode) -> "Bound":
         """The value ``name`` holds at ``at``: its last assignment before ``at`` in the same
-        scope (which must run on every path to ``at``), a parameter's known value, or a
-        module-level name assigned exactly once."""
+        scope (which must run on every path to ``at`` and not be redone later in a loop around
+        ``at``), a parameter's known value, or a module-level name assigned exactly once.
+        Names also bound in ways the slicer does not order (``:=``, ``except ... as``,
+        ``del``, ``global``/``nonlocal``, ``match`` captures) are never followed."""
         scope = self.index.scope_of(at)
         use = self.index.start(at)
+        if name in self.index.unordered_names(scope):
+            raise CannotRebuild(f"`{name}` is bound by `:=`, `except ... as`, `del`, `global`, `nonlocal` or `match` in this scope")
         last: Optional[Tuple[Any, cst.CSTNode]] = None
         for statement in self.index.statements(scope):
             if self.index.end(statement) > use:
@@ -252,24 +315,49 @@ class Slicer:
             bound = _bound_value(statement, name)
             if bound is not _UNBOUND:
                 last = (bound, statement)
+        self._no_rebinding_in_loops(name, at, scope)
         if last is not None:
             value, statement = last
             if value is None:
                 raise CannotRebuild(f"`{name}` is bound by `{self.index.code(statement)}`, not by a value the slicer can read")
             if not self.index.reaches(statement, at):
                 raise CannotRebuild(f"`{name}` is assigned under a condition or in a loop (line {self.index.start(statement)[0]})")
-            return value, statement, scope
+            return Bound(value, statement, False)
         if isinstance(scope, cst.FunctionDef):
             params = self.parameters.get(id(scope))
             if any(p.name.value == name for p in _parameters(scope)):
                 if params is not None and name in params:
-                    return params[name], scope, scope
+                    return Bound(params[name], scope, True)
                 raise CannotRebuild(f"`{name}` is a parameter of `{scope.name.value}()`")
+            if name in self.index.unordered_names(self.index.module):
+                raise CannotRebuild(f"`{name}` is rebound through `global` or `del` in this file")
             bindings = [(s, _bound_value(s, name)) for s in self.index.statements(self.index.module)]
             bindings = [(s, v) for s, v in bindings if v is not _UNBOUND]
             if len(bindings) == 1 and bindings[0][1] is not None:
-                return bindings[0][1], bindings[0][0], self.index.module
+                return Bound(bindings[0][1], bindings[0][0], False)
         raise CannotRebuild(f"`{name}` is not assigned in this file before line {use[0]}")
+
+    def _no_rebinding_in_loops(self, name: str, at: cst.CSTNode, scope: Scope) -> None:
+        """A loop around ``at`` that rebinds ``name`` after ``at`` feeds that value back."""
+        use = self.index.start(at)
+        for loop in self.index.ancestors(at):
+            if loop is scope:
+                return
+            if not isinstance(loop, (cst.For, cst.While)):
+                continue
+            start, end = self.index.start(loop), self.index.end(loop)
+            for statement in self.index.statements(scope):
+                if use < self.index.start(statement) and self.index.end(statement) <= end and start < self.index.start(statement):
+                    if _bound_value(statement, name) is not _UNBOUND:
+                        raise CannotRebuild(f"`{name}` is rebound later in the loop around line {use[0]}")
+
+    def expression_of(self, name: str, at: cst.CSTNode, what: str) -> Tuple[cst.BaseExpression, cst.CSTNode]:
+        """Like :meth:`binding`, for a name that must hold an expression (a model, a layer, a
+        tensor), not a parameter's literal value."""
+        bound = self.binding(name, at)
+        if bound.parameter or not isinstance(bound.value, cst.BaseExpression):
+            raise CannotRebuild(f"the {what} `{name}` is a parameter of the builder function")
+        return bound.value, bound.statement
 
     def _enter(self) -> None:
         self._depth += 1
@@ -288,9 +376,9 @@ class Slicer:
 
     def _value(self, expr: cst.BaseExpression, at: cst.CSTNode) -> Any:
         if isinstance(expr, (cst.Integer, cst.Float)):
-            return ast.literal_eval(expr.value)
+            return self._number(_literal(expr.value), expr)
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-            text = ast.literal_eval(self.index.module.code_for_node(expr).strip()) if _plain_string(expr) else None
+            text = _literal(self.index.module.code_for_node(expr).strip()) if _plain_string(expr) else None
             if not isinstance(text, str):
                 raise CannotRebuild(f"`{self.index.code(expr)}` is not a plain string")
             return text
@@ -300,10 +388,10 @@ class Slicer:
             qualified = self.resolve(expr, at)
             if qualified is not None:
                 return self._reference(qualified, expr)
-            bound, statement, _scope = self.binding(expr.value, at)
-            if statement is _scope and isinstance(statement, cst.FunctionDef):
-                return bound  # a parameter's value, already encoded
-            return self.value(bound, statement)
+            bound = self.binding(expr.value, at)
+            if bound.parameter:
+                return bound.value  # a parameter's value, already encoded
+            return self.value(bound.value, bound.statement)
         if isinstance(expr, cst.Attribute):
             qualified = self.resolve(expr, at)
             if qualified is None:
@@ -319,7 +407,7 @@ class Slicer:
             if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
                 raise CannotRebuild(f"`{self.index.code(expr)}` is not arithmetic on numbers")
             try:
-                return _ARITHMETIC[type(expr.operator)](left, right)
+                return self._number(_ARITHMETIC[type(expr.operator)](left, right), expr)
             except ArithmeticError as error:
                 raise CannotRebuild(f"`{self.index.code(expr)}` fails: {error}") from None
         if isinstance(expr, (cst.Tuple, cst.List)):
@@ -336,10 +424,22 @@ class Slicer:
                 if not isinstance(entry, cst.DictElement) or not isinstance(key, str):
                     raise CannotRebuild(f"`{self.index.code(expr)}` is not a dict with string keys")
                 mapping[key] = self.value(entry.value, at)
+            if CONFIG_KEYS & set(mapping):
+                raise CannotRebuild(f"`{self.index.code(expr)}` is a serialised Keras object; configs are not rebuilt")
             return {"$dict": mapping}
         if isinstance(expr, cst.Call):
             return {"$call": self.call(expr, at)}
         raise CannotRebuild(f"`{self.index.code(expr)}` is computed at run time")
+
+    def _number(self, number: Any, expr: cst.BaseExpression) -> Any:
+        """Numbers a check can pass on: finite, and integers within 2**53 (JSON's exact range)."""
+        if isinstance(number, complex) or number is None:
+            raise CannotRebuild(f"`{self.index.code(expr)}` is not a real number")
+        if isinstance(number, int) and abs(number) > 2**53:
+            raise CannotRebuild(f"`{self.index.code(expr)}` is too large to rebuild")
+        if isinstance(number, float) and number != number or number in (float("inf"), float("-inf")):
+            raise CannotRebuild(f"`{self.index.code(expr)}` is not finite")
+        return number
 
     def _reference(self, qualified: str, expr: cst.BaseExpression) -> Any:
         if allowed(qualified):
@@ -359,6 +459,8 @@ class Slicer:
             if arg.star:
                 raise CannotRebuild(f"`{self.index.code(call)}` unpacks arguments at run time")
             if arg.keyword is not None:
+                if arg.keyword.value in REFUSED_KEYWORDS:
+                    raise CannotRebuild(f"`{arg.keyword.value}=` is not passed to a check")
                 kwargs[arg.keyword.value] = self.value(arg.value, at)
             else:
                 args.append(self.value(arg.value, at))
@@ -379,26 +481,30 @@ class Slicer:
     # --- models -------------------------------------------------------------------------------
 
     def model(self, receiver: cst.BaseExpression, at: cst.CSTNode) -> Dict[str, Any]:
-        """The model ``receiver`` (a name) holds at ``at``."""
+        """The model ``receiver`` (a name) holds at ``at``: how it was built, then the
+        ``add``/``build`` calls made on it between its assignment and ``at``."""
         if not isinstance(receiver, cst.Name):
             raise CannotRebuild(f"the model is `{self.index.code(receiver)}`, not a name assigned in this scope")
         self._enter()
         try:
-            value, statement, _scope = self.binding(receiver.value, at)
-            if statement is _scope:
-                raise CannotRebuild(f"the model is the parameter `{receiver.value}`")
-            return self._model_from(value, statement, receiver.value, at)
+            value, statement = self.expression_of(receiver.value, at, "model")
+            spec = self._changed_after(self._model_from(value, statement), receiver.value, statement, at)
+            if spec["kind"] == "sequential":
+                if not spec["layers"]:
+                    raise CannotRebuild("the Sequential model has no layers the slicer can see")
+                spec = _with_input(spec, self.notes)
+            return spec
         finally:
             self._depth -= 1
 
-    def _model_from(self, expr: cst.BaseExpression, bound_at: cst.CSTNode, name: Optional[str], use: cst.CSTNode) -> Dict[str, Any]:
+    def _model_from(self, expr: cst.BaseExpression, bound_at: cst.CSTNode) -> Dict[str, Any]:
         if isinstance(expr, cst.Name):
             return self.model(expr, bound_at)
         if not isinstance(expr, cst.Call):
             raise CannotRebuild(f"the model comes from `{self.index.code(expr)}`, which is computed at run time")
         qualified = self.resolve(expr.func, bound_at)
         if qualified in _SEQUENTIAL:
-            return self._sequential(expr, bound_at, name, use)
+            return self._sequential(expr, bound_at)
         if qualified in _FUNCTIONAL:
             return self._functional(expr, bound_at)
         if qualified in _LOADERS:
@@ -411,6 +517,42 @@ class Slicer:
                 return self._built_by(builder, expr, bound_at)
         raise CannotRebuild(self._foreign(expr, bound_at, qualified).replace("layer ", "model class "))
 
+    def _changed_after(self, spec: Dict[str, Any], name: str, bound_at: cst.CSTNode, use: cst.CSTNode) -> Dict[str, Any]:
+        """Apply ``name.add(...)``/``name.build(...)`` made after ``bound_at`` and before ``use``.
+        The model must not escape meanwhile: an alias (``m2 = name``) or a call of a function
+        of this file taking it could change it unseen."""
+        scope = self.index.scope_of(use)
+        for statement in self.index.statements(scope):
+            if self.index.start(statement) <= self.index.start(bound_at) or self.index.end(statement) > self.index.start(use):
+                continue
+            self._no_escape(statement, name)
+            method = _method_call_on(statement, name)
+            if method is None:
+                continue
+            attr, argument = method
+            if attr not in ("add", "build", "pop"):
+                continue
+            line = self.index.start(statement)[0]
+            if spec["kind"] != "sequential" or attr == "pop":
+                raise CannotRebuild(f"`{name}.{attr}(...)` changes the model at line {line}")
+            if not self.index.reaches(statement, use):
+                raise CannotRebuild(f"`{name}.{attr}(...)` runs under a condition or in a loop (line {line})")
+            if argument is None:
+                raise CannotRebuild(f"`{name}.{attr}(...)` takes an unexpected argument (line {line})")
+            if attr == "add":
+                spec = {**spec, "layers": [*spec["layers"], self.layer(argument, statement)]}
+            else:
+                spec = {**spec, "build": self.value(argument, statement)}
+        return spec
+
+    def _no_escape(self, statement: cst.CSTNode, name: str) -> None:
+        for node in _walk_all(statement):
+            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == name:
+                raise CannotRebuild(f"`{name}` is aliased at line {self.index.start(statement)[0]}; changes through the alias are not followed")
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and self._function(node.func.value) is not None:
+                if any(isinstance(a.value, cst.Name) and a.value.value == name for a in node.args):
+                    raise CannotRebuild(f"`{name}` is passed to `{node.func.value}()` at line {self.index.start(statement)[0]}, which may change it")
+
     def _function(self, name: str) -> Optional[cst.FunctionDef]:
         found = [s for s in self.index.statements(self.index.module) if _bound_value(s, name) is not _UNBOUND]
         if len(found) == 1 and isinstance(found[0], cst.FunctionDef):
@@ -419,87 +561,77 @@ class Slicer:
 
     def _built_by(self, builder: cst.FunctionDef, call: cst.Call, at: cst.CSTNode) -> Dict[str, Any]:
         """``model = build_model(10)``: the model the builder returns, its parameters bound to
-        the call's literal arguments or their defaults."""
-        returns = [s for s in self.index.statements(builder) if isinstance(s, cst.Return)]
-        if len(returns) != 1 or returns[0].value is None or not self.index.reaches(returns[0], returns[0]):
-            raise CannotRebuild(f"`{builder.name.value}()` does not end in one `return <model>`")
-        self.parameters[id(builder)] = self._arguments(builder, call, at)
-        self.notes.append(f"model from {builder.name.value}()")
-        return self._model_from(returns[0].value, returns[0], None, returns[0])
+        the call's literal arguments or their defaults. The builder must be undecorated and
+        end in its only ``return``, at the top level of its body."""
+        self._enter()
+        try:
+            name = builder.name.value
+            if builder.decorators:
+                raise CannotRebuild(f"`{name}()` is decorated; the decorator may change what it returns")
+            body = builder.body.body if isinstance(builder.body, cst.IndentedBlock) else []
+            returns = [s for s in self.index.statements(builder) if isinstance(s, cst.Return)]
+            last = body[-1] if body else None
+            if (
+                len(returns) != 1
+                or returns[0].value is None
+                or not isinstance(last, cst.SimpleStatementLine)
+                or returns[0] not in last.body
+                or any(isinstance(n, (cst.Yield, cst.Await)) for n in _walk_all(builder.body))
+            ):
+                raise CannotRebuild(f"`{name}()` does not end in one unconditional `return <model>`")
+            self.parameters[id(builder)] = self._arguments(builder, call, at)
+            self.notes.append(f"model from {name}()")
+            return self._model_from(returns[0].value, returns[0])
+        finally:
+            self._depth -= 1
 
     def _arguments(self, builder: cst.FunctionDef, call: cst.Call, at: cst.CSTNode) -> Dict[str, Any]:
         values: Dict[str, Any] = {}
-        params = _parameters(builder)
-        for param in params:
+        if builder.params.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or builder.params.star_kwarg is not None:
+            raise CannotRebuild(f"`{builder.name.value}()` takes *args or **kwargs")
+        for param in _parameters(builder):
             if param.default is not None:
                 try:
                     values[param.name.value] = self.value(param.default, builder)
                 except CannotRebuild:
                     pass
-        positional = [a for a in call.args if a.keyword is None]
         if any(a.star for a in call.args):
             raise CannotRebuild(f"`{self.index.code(call)}` unpacks arguments at run time")
-        for param, arg in zip(builder.params.params, positional):
-            values[param.name.value] = self.value(arg.value, at)
-        if len(positional) > len(builder.params.params):
+        positional = [a for a in call.args if a.keyword is None]
+        slots = [*builder.params.posonly_params, *builder.params.params]
+        if len(positional) > len(slots):
             raise CannotRebuild(f"`{self.index.code(call)}` passes more arguments than the builder takes")
+        for param, arg in zip(slots, positional):
+            values[param.name.value] = self.value(arg.value, at)
         for arg in call.args:
             if arg.keyword is not None:
                 values[arg.keyword.value] = self.value(arg.value, at)
         return values
 
-    def _sequential(self, call: cst.Call, at: cst.CSTNode, name: Optional[str], use: cst.CSTNode) -> Dict[str, Any]:
+    def _sequential(self, call: cst.Call, at: cst.CSTNode) -> Dict[str, Any]:
         layers: List[Dict[str, Any]] = []
+        seen: Set[int] = set()
         for arg in call.args:
             if arg.keyword is None or arg.keyword.value == "layers":
                 if arg.star:
                     raise CannotRebuild("the Sequential layers are unpacked at run time")
                 if not isinstance(arg.value, (cst.List, cst.Tuple)):
-                    layers_value = self.value(arg.value, at)
-                    raise CannotRebuild(f"the Sequential layers are not a literal list ({type(layers_value).__name__})")
+                    raise CannotRebuild(f"the Sequential layers `{self.index.code(arg.value)}` are not a literal list")
                 for element in arg.value.elements:
                     if isinstance(element, cst.StarredElement):
                         raise CannotRebuild("the Sequential layers are unpacked at run time")
+                    if isinstance(element.value, cst.Name):
+                        key = id(self.expression_of(element.value.value, at, "layer")[0])
+                        if key in seen:
+                            raise CannotRebuild(f"the layer object `{element.value.value}` is used twice (shared weights)")
+                        seen.add(key)
                     layers.append(self.layer(element.value, at))
                 break
-        build: Optional[Any] = None
-        if name is not None:  # model.add(...) and model.build(...) between the assignment and the use
-            for statement in self.index.statements(self.index.scope_of(use)):
-                if self.index.start(statement) <= self.index.start(at) or self.index.end(statement) > self.index.start(use):
-                    continue
-                method = _method_call_on(statement, name)
-                if method is None:
-                    if _bound_value(statement, name) is not _UNBOUND:
-                        raise CannotRebuild(f"`{name}` is reassigned at line {self.index.start(statement)[0]}")
-                    continue
-                attr, added = method
-                if attr not in ("add", "build", "pop"):
-                    continue
-                if not self.index.reaches(statement, use):
-                    raise CannotRebuild(f"`{name}.{attr}(...)` runs under a condition or in a loop (line {self.index.start(statement)[0]})")
-                if attr == "pop":
-                    raise CannotRebuild(f"`{name}.pop()` removes layers at run time")
-                if added is None:
-                    raise CannotRebuild(f"`{name}.{attr}(...)` takes an unexpected argument")
-                if attr == "add":
-                    layers.append(self.layer(added, statement))
-                else:
-                    build = self.value(added, statement)
-        if not layers:
-            raise CannotRebuild("the Sequential model has no layers the slicer can see")
-        spec: Dict[str, Any] = {"kind": "sequential", "layers": layers}
-        if build is not None:
-            spec["build"] = build
-        elif not _declares_input(layers[0]):
-            if layers[0]["call"] != "keras.layers.Dense":
-                raise CannotRebuild("the model declares no input shape (no Input, input_shape= or build())")
-            spec["assumed_input"] = [FREE_FEATURES]
-            self.notes.append(f"no input shape declared: built for (None, {FREE_FEATURES})")
-        return spec
+        return {"kind": "sequential", "layers": layers}
 
     def layer(self, expr: cst.BaseExpression, at: cst.CSTNode) -> Dict[str, Any]:
         if isinstance(expr, cst.Name) and self.resolve(expr, at) is None:
-            value, statement, _scope = self.binding(expr.value, at)
+            value, statement = self.expression_of(expr.value, at, "layer")
             return self.layer(value, statement)
         if not isinstance(expr, cst.Call):
             raise CannotRebuild(f"the layer `{self.index.code(expr)}` is not built by a constructor call")
@@ -517,19 +649,22 @@ class Slicer:
 
     # --- compile ------------------------------------------------------------------------------
 
-    def compile_arguments(self, call: cst.Call, needed: Sequence[str]) -> Dict[str, Any]:
-        """``compile(...)``'s arguments. Those in ``needed`` (and ``loss``/``optimizer``) must be
-        rebuilt; others the slicer cannot read are left out, with a note."""
+    def compile_arguments(self, call: cst.Call, flagged: Optional[cst.Arg] = None) -> Dict[str, Any]:
+        """``compile(...)``'s arguments, by keyword. ``flagged`` (the argument a finding is
+        about), ``loss`` and ``optimizer`` must be rebuilt; others the slicer cannot read are
+        left out, with a note."""
         spec: Dict[str, Any] = {"args": [], "kwargs": {}}
         names = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics")
         for position, arg in enumerate(call.args):
             if arg.star:
                 raise CannotRebuild("compile() arguments are unpacked at run time")
             keyword = arg.keyword.value if arg.keyword is not None else (names[position] if position < len(names) else "")
+            if not keyword:
+                raise CannotRebuild("compile() takes more positional arguments than Keras defines")
             try:
                 spec["kwargs"][keyword] = self.value(arg.value, call)
             except CannotRebuild as reason:
-                if keyword in needed or keyword in ("loss", "optimizer"):
+                if arg is flagged or keyword in ("loss", "optimizer"):
                     raise CannotRebuild(f"compile({keyword}=...): {reason}") from None
                 self.notes.append(f"left out compile({keyword}=...)")
         return spec
@@ -568,9 +703,7 @@ class _Graph:
         slicer._enter()
         try:
             if isinstance(expr, cst.Name):
-                value, statement, _scope = slicer.binding(expr.value, at)
-                if statement is _scope:
-                    raise CannotRebuild(f"the tensor `{expr.value}` is a parameter")
+                value, statement = slicer.expression_of(expr.value, at, "tensor")
                 if id(value) not in self._tensors:
                     self._tensors[id(value)] = self.tensor(value, statement)
                 return self._tensors[id(value)]
@@ -596,7 +729,7 @@ class _Graph:
     def _layer(self, func: cst.BaseExpression, at: cst.CSTNode) -> str:
         key_node: cst.CSTNode = func
         if isinstance(func, cst.Name) and self.slicer.resolve(func, at) is None:
-            value, statement, _scope = self.slicer.binding(func.value, at)
+            value, statement = self.slicer.expression_of(func.value, at, "layer")
             key_node, func, at = value, value, statement  # a shared layer object
         if id(key_node) not in self._layer_ids:
             if not isinstance(func, cst.Call):
@@ -632,8 +765,31 @@ def _method_call_on(statement: cst.CSTNode, name: str) -> Optional[Tuple[str, Op
     return func.attr.value, only
 
 
+def _with_input(spec: Dict[str, Any], notes: List[str]) -> Dict[str, Any]:
+    """A Sequential spec whose input shape is declared, or assumed for a Dense-first model."""
+    layers = spec["layers"]
+    if not layers:
+        return spec
+    if spec.get("build") is not None or _declares_input(layers[0]):
+        return spec
+    if layers[0]["call"] != "keras.layers.Dense":
+        raise CannotRebuild("the model declares no input shape (no Input, input_shape= or build())")
+    note = f"no input shape declared: built for (None, {FREE_FEATURES})"
+    if note not in notes:
+        notes.append(note)
+    return {**spec, "assumed_input": [FREE_FEATURES]}
+
+
 def _declares_input(layer: Dict[str, Any]) -> bool:
     return layer["call"] == "keras.Input" or bool({"input_shape", "input_dim", "batch_input_shape"} & set(layer["kwargs"]))
+
+
+def _literal(code: str) -> Any:
+    """``ast.literal_eval`` that turns its failures (a 5,000-digit integer) into CannotRebuild."""
+    try:
+        return ast.literal_eval(code)
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        raise CannotRebuild(f"`{code[:40]}` is not a literal the validator reads") from None
 
 
 def _plain_string(expr: cst.BaseExpression) -> bool:

@@ -86,6 +86,11 @@ def _other_outcome(outcome: Outcome) -> Verdict:
     return inconclusive(f"unexpected outcome {status!r}")
 
 
+def _names(message: str, text: str) -> bool:
+    """Does the error name ``text`` itself, not a longer word (``sgd`` in ``sgdd``)?"""
+    return re.search(rf"(?<![\w]){re.escape(text)}(?![\w])", message) is not None
+
+
 def _expects_error(mentioning: str, ran: str) -> Callable[[Outcome], Verdict]:
     """Confirmed when the runtime raised an error naming ``mentioning``; refuted when it ran
     through (``ran`` says what ran)."""
@@ -94,7 +99,7 @@ def _expects_error(mentioning: str, ran: str) -> Callable[[Outcome], Verdict]:
         if outcome.get("status") == "ok":
             detail = f" (loss {outcome['loss']:.4g})" if isinstance(outcome.get("loss"), float) else ""
             return Verdict(REFUTED, f"{ran} without error{detail}")
-        if outcome.get("status") == "raised" and mentioning in outcome.get("message", ""):
+        if outcome.get("status") == "raised" and _names(outcome.get("message", ""), mentioning):
             return Verdict(CONFIRMED, _raised(outcome), phase=outcome.get("phase", ""))
         return _other_outcome(outcome)
 
@@ -117,19 +122,18 @@ def rejected_argument(site: Site) -> Check:
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value == "compile" and slicer.resolve(func, call) is None:
         model = slicer.model(func.value, call)
-        keyword = _keyword_of(site)
-        compile_spec = slicer.compile_arguments(call, [keyword] if keyword else [])
+        compile_spec = slicer.compile_arguments(call, _flagged_argument(site))
         train: Dict[str, Any] = {"probe": "train", "model": model, "compile": compile_spec}
         return Check(train, _expects_error(flagged, "the rebuilt model compiled and trained one step"), "; ".join(slicer.notes))
     job: Dict[str, Any] = {"probe": "construct", "call": slicer.call(call, call)}
     return Check(job, _expects_error(flagged, f"{job['call']['call']}(...) was constructed"), "; ".join(slicer.notes))
 
 
-def _keyword_of(site: Site) -> str:
+def _flagged_argument(site: Site) -> Optional[cst.Arg]:
     for node in [site.node, *site.source.ancestors(site.node)]:
         if isinstance(node, cst.Arg):
-            return node.keyword.value if node.keyword is not None else ""
-    return ""
+            return node
+    return None
 
 
 # --- Keras 2 optimizer arguments -----------------------------------------------------------------
@@ -187,9 +191,13 @@ def ignored_optimizer_argument(site: Site) -> Check:
 def removed_model_method(site: Site) -> Check:
     """``model.fit_generator``: look the method up on a real Keras model."""
     node = site.node
-    if not isinstance(node, cst.Name):
+    attribute = site.source.parents.get(node)
+    if not isinstance(node, cst.Name) or not isinstance(attribute, cst.Attribute):
         raise CannotRebuild("the finding is not a method name")
-    return Check({"probe": "model_attribute", "name": node.value}, _expects_error(node.value, f"keras.Model.{node.value} exists; the lookup ran"))
+    slicer = Slicer(site.source)
+    model = slicer.model(attribute.value, attribute)  # the user's own subclass may define it
+    job = {"probe": "model_attribute", "name": node.value, "model": model}
+    return Check(job, _expects_error(node.value, f"the rebuilt model has `{node.value}`"), "; ".join(slicer.notes))
 
 
 # --- per-sample calls in loops -------------------------------------------------------------------
@@ -200,7 +208,7 @@ def _slowdown_judge(what: str, threshold: float) -> Callable[[Outcome], Verdict]
         if outcome.get("status") != "ok":
             return _other_outcome(outcome)
         fast, slow = outcome["batched_samples_per_s"], outcome["per_sample_samples_per_s"]
-        ratio = fast / slow if slow > 0 else float("inf")
+        ratio = fast / max(slow, 1e-9)
         measured = {"per_sample_samples_per_s": slow, "batched_samples_per_s": fast, "ratio": ratio}
         evidence = f"{what}: {slow:,.0f} samples/s one at a time against {fast:,.0f} samples/s batched ({ratio:.1f}x slower)"
         status = CONFIRMED if ratio >= threshold else REFUTED
@@ -232,7 +240,7 @@ def per_sample_call(site: Site) -> Check:
     if method in _MODEL_TRAINING:
         if not isinstance(receiver, cst.Name):
             raise CannotRebuild("the model is not a name")
-        job["compile"] = slicer.compile_arguments(slicer.compile_of(receiver.value, call), [])
+        job["compile"] = slicer.compile_arguments(slicer.compile_of(receiver.value, call))
     what = f"{method}(batch_size=1)" if job.get("mode") else f"{method} per sample"
     return Check(job, _slowdown_judge(what, site.threshold), "; ".join(slicer.notes))
 
@@ -253,7 +261,7 @@ def unbatched_dataset(site: Site) -> Check:
     job: Dict[str, Any] = {"probe": "unbatched_dataset", "model": model, "method": method, "compile": {}}
     if method != "predict":
         assert isinstance(receiver, cst.Name)  # slicer.model accepts names only
-        job["compile"] = slicer.compile_arguments(slicer.compile_of(receiver.value, call), [])
+        job["compile"] = slicer.compile_arguments(slicer.compile_of(receiver.value, call))
     slower = _slowdown_judge(f"{method} on the unbatched dataset", site.threshold)
 
     def judge(outcome: Outcome) -> Verdict:
@@ -279,11 +287,12 @@ def tensor_loop(site: Site) -> Check:
     if pattern is None:
         raise CannotRebuild("the loop body is not a recognisable sum (`total += element * k`); only that pattern is timed")
     indexed, scale = pattern
+    size, note = _tensor_length(site, loop)
 
     def judge(outcome: Outcome) -> Verdict:
         if outcome.get("status") != "ok":
             return _other_outcome(outcome)
-        ratio = outcome["loop_s"] / outcome["vectorized_s"] if outcome["vectorized_s"] > 0 else float("inf")
+        ratio = outcome["loop_s"] / max(outcome["vectorized_s"], 1e-9)
         measured = {"loop_s": outcome["loop_s"], "vectorized_s": outcome["vectorized_s"], "ratio": ratio}
         evidence = (
             f"the loop over {outcome['size']:,} elements took {outcome['loop_s'] * 1000:.1f} ms, "
@@ -291,7 +300,52 @@ def tensor_loop(site: Site) -> Check:
         )
         return Verdict(CONFIRMED if ratio >= site.threshold else REFUTED, evidence, phase="timing", measured=measured)
 
-    return Check({"probe": "tensor_loop", "size": 1000, "scale": scale, "indexed": indexed}, judge, "a 1-D float32 tensor of 1,000 elements")
+    return Check({"probe": "tensor_loop", "size": size, "scale": scale, "indexed": indexed}, judge, note)
+
+
+_SHAPED = frozenset({"tensorflow.random.normal", "tensorflow.random.uniform", "tensorflow.zeros", "tensorflow.ones"})
+_DEFAULT_LENGTH, _MAX_LENGTH = 1000, 10_000
+
+
+def _tensor_length(site: Site, loop: cst.For) -> "tuple[int, str]":
+    """The loop's tensor length when its construction is literal (``tf.constant([...])``,
+    ``tf.random.normal([n])``, ``tf.range(n)``); else 1,000, said in the note."""
+    iterated: cst.BaseExpression = loop.iter
+    if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Name) and iterated.func.value == "range" and iterated.args:
+        bound = iterated.args[-1].value  # range(len(t)) / range(t.shape[0])
+        inner = bound.args[0].value if isinstance(bound, cst.Call) and bound.args else bound
+        while isinstance(inner, (cst.Subscript, cst.Attribute)):
+            inner = inner.value
+        iterated = inner
+    unknown = (_DEFAULT_LENGTH, f"tensor length unknown: timed with {_DEFAULT_LENGTH:,} float32 elements")
+    if not isinstance(iterated, cst.Name):
+        return unknown
+    slicer = Slicer(site.source)
+    try:
+        made, at = slicer.expression_of(iterated.value, loop, "tensor")
+        if not isinstance(made, cst.Call) or not made.args:
+            return unknown
+        qualified = slicer.resolve(made.func, at)
+        first = slicer.value(made.args[0].value, at)
+    except CannotRebuild:
+        return unknown
+    length: Optional[int] = None
+    if qualified == "tensorflow.constant" and isinstance(first, list):
+        if any(isinstance(item, (list, dict)) for item in first):
+            raise CannotRebuild("only loops over 1-D tensors are timed")
+        length = len(first)
+    elif qualified in _SHAPED:
+        dims = first.get("$tuple") if isinstance(first, dict) else first if isinstance(first, list) else [first]
+        if not isinstance(dims, list) or len(dims) != 1:
+            raise CannotRebuild("only loops over 1-D tensors are timed")
+        length = dims[0] if isinstance(dims[0], int) else None
+    elif qualified == "tensorflow.range" and len(made.args) == 1 and isinstance(first, int):
+        length = first
+    if length is None or length < 1:
+        return unknown
+    if length > _MAX_LENGTH:
+        return _MAX_LENGTH, f"timed with {_MAX_LENGTH:,} of its {length:,} elements"
+    return length, f"a 1-D float32 tensor of {length:,} elements, as built at line {site.source.start(made)[0]}"
 
 
 def _accumulation(loop: cst.For) -> Optional["tuple[bool, float]"]:
