@@ -185,3 +185,78 @@ def test_suggestions_know_exact_from_guess() -> None:
     assert found is not None and found.name == "glorot_uniform" and found.exact
     found = suggest("xavier_uniform", initializers)
     assert found is not None and found.name == "glorot_uniform" and not found.exact
+
+
+def _api_data(package: str) -> str:
+    from tf_lint.knowledge import api_generate
+
+    return api_generate.data_path(package).read_text(encoding="utf-8")
+
+
+def test_keras_api_surface_matches_installed_keras() -> None:
+    """api-keras.json (names, kinds, keyword arguments) is what the installed Keras says."""
+    keras = _keras()
+    from tf_lint.knowledge import api_generate
+
+    shipped = _api_data("keras")
+    if json.loads(shipped)["version"] != keras.__version__:
+        pytest.skip(f"api data is for Keras {json.loads(shipped)['version']}, installed {keras.__version__}")
+    fresh = api_generate.generate("keras")
+    assert api_generate.render({**fresh, "generated_in_s": None}) == shipped, "run `python -m tf_lint.knowledge.api_generate --package keras`"
+
+
+def test_tensorflow_api_surface_matches_installed_tensorflow() -> None:
+    """TensorFlow is about 2 GB, so CI does not install it; this runs where it is installed."""
+    if importlib.util.find_spec("tensorflow") is None:
+        pytest.skip("TensorFlow not installed; `pip install tensorflow` to check api-tensorflow.json")
+    import tensorflow as tf
+
+    from tf_lint.knowledge import api_generate
+
+    shipped = _api_data("tensorflow")
+    if json.loads(shipped)["version"] != tf.__version__:
+        pytest.skip(f"api data is for TensorFlow {json.loads(shipped)['version']}, installed {tf.__version__}")
+    fresh = api_generate.generate("tensorflow")
+    assert api_generate.render({**fresh, "generated_in_s": None}) == shipped
+
+
+def test_api_surface_facts_hold_in_the_installed_keras() -> None:
+    """Spot checks against the live library: names the data says are missing really are, and
+    keywords it says a layer rejects really make the constructor raise."""
+    keras = _keras()
+    from tf_lint.knowledge.api import KNOWN, MISSING, lookup
+
+    for path in ("keras.layers.CuDNNLSTM", "keras.utils.np_utils", "keras.ops.bool", "keras.layers.Dens"):
+        assert lookup(path).status == MISSING, path
+        owner, _, attr = path.rpartition(".")
+        module = keras
+        for part in owner.split(".")[1:]:
+            module = getattr(module, part)
+        assert not hasattr(module, attr), path
+    dense = lookup("keras.layers.Dense")
+    assert dense.status == KNOWN and dense.keywords is not None and "activation" in dense.keywords
+    with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
+        keras.layers.Dense(2, activaton="relu")
+    fit = lookup("keras.Model.fit")
+    assert fit.keywords is not None and "nb_epoch" not in fit.keywords and "epochs" in fit.keywords
+
+
+def test_api_data_is_small_and_loads_lazily() -> None:
+    """Each file is under 512 KiB, and nothing is read until a file uses a tf/keras name."""
+    import subprocess
+    import sys
+
+    from tf_lint.knowledge import api_generate
+
+    for package in ("keras", "tensorflow"):
+        assert api_generate.data_path(package).stat().st_size < 512 * 1024, package
+    code = (
+        "from tf_lint.engine import lint_source\n"
+        "from tf_lint.knowledge.api import api_surface\n"
+        "lint_source('import numpy as np\\nnp.zeros(3)\\n', 'a.py')\n"
+        "before = api_surface.cache_info().currsize\n"
+        "lint_source('import tensorflow as tf\\ntf.keras.layers.Dens(3)\\n', 'b.py')\n"
+        "print(before, api_surface.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "1"]  # only Keras' data, and only for the file that needed it

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable, Dict, List, Optional, Tuple, Type
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type
 
 import libcst as cst
 
@@ -44,6 +44,7 @@ class FileContext:
         self.module = module
         self.source = source
         self.imports = ImportTable.from_module(module)
+        self.shared: Dict[str, Any] = {}  # per-file memos that several rules consult
         # A file that imports only tf_keras runs Keras 2 whatever the project targets; in a file
         # that mixes both, each call is judged by where its name comes from (version_for).
         self.target_keras = target_keras

@@ -184,6 +184,20 @@ class ImportTable:
     def is_imported_name(self, local: str) -> bool:
         return local in self._targets
 
+    def target_of(self, local: str) -> Optional[str]:
+        """What ``local`` was imported as (``tf_estimator`` -> ``tensorflow.estimator``)."""
+        return self._targets.get(local) or None
+
+    def resolve_written(self, expr: cst.BaseExpression) -> Optional[str]:
+        """The dotted name of ``expr`` as imported, without canonicalising: ``tf.placeholder``
+        is ``tensorflow.placeholder`` but, under ``import tensorflow.compat.v1 as tf``,
+        ``tensorflow.compat.v1.placeholder`` (a different API)."""
+        parts = dotted_parts(expr)
+        if not parts:
+            return None
+        target = self._targets.get(parts[0])
+        return ".".join([target, *parts[1:]]) if target else None
+
 
 class Names(Protocol):
     """What rules and semantic helpers need to ask about names."""
@@ -213,3 +227,9 @@ class ScopedNames:
 
     def is_imported_name(self, local: str) -> bool:
         return self.imports.is_imported_name(local) and not self.scope.shadows_import(local)
+
+    def resolve_written(self, expr: cst.BaseExpression) -> Optional[str]:
+        parts = dotted_parts(expr)
+        if not parts or self.scope.shadows_import(parts[0]):
+            return None
+        return self.imports.resolve_written(expr)

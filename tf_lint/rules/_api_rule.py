@@ -1,0 +1,247 @@
+"""Shared machinery of the rules that check names against the real TensorFlow/Keras API.
+
+Every dotted name rooted in a ``tensorflow``/``keras`` import (``tf.keras.layers.Dens``,
+``from tensorflow.keras.layers import Dens``) is looked up in the generated API data, as it
+was imported (``import tensorflow.compat.v1 as tf`` makes ``tf.placeholder`` a TF1 name,
+which exists). Names in version guards are left alone: a ``try`` whose handler catches
+``AttributeError``/``ImportError`` (or ``Exception``), and both branches of an ``if`` (or a
+conditional expression) whose test calls ``hasattr``/``getattr`` or reads a version.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List, Optional, Set
+
+import libcst as cst
+
+from tf_lint.knowledge.api import KNOWN, MISSING, Lookup, api_path, lookup
+from tf_lint.names import dotted_parts, module_name
+from tf_lint.rule import Rule
+from tf_lint.semantics.scopes import Scope
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
+
+_GUARD_ERRORS = frozenset({"AttributeError", "ImportError", "ModuleNotFoundError", "Exception", "BaseException", "TypeError"})
+_VERSION_WORDS = ("hasattr", "getattr", "version", "VERSION")
+
+
+def _catches_missing_names(node: cst.Try) -> bool:
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+        for item in types:
+            value = item.value if isinstance(item, cst.Element) else item
+            name = dotted_parts(value)  # type: ignore[arg-type]
+            if name and name[-1] in _GUARD_ERRORS:
+                return True
+    return False
+
+
+def _is_version_test(test: cst.BaseExpression) -> bool:
+    """Does the test call ``hasattr``/``getattr`` or read a version? A walk over the usual
+    expression shapes; generating the test's code for a substring search cost a third of
+    these rules' time."""
+    stack: List[cst.CSTNode] = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            if any(word in node.value for word in _VERSION_WORDS):
+                return True
+        elif isinstance(node, cst.Attribute):
+            if any(word in node.attr.value for word in _VERSION_WORDS):
+                return True
+            stack.append(node.value)
+        elif isinstance(node, cst.Call):
+            stack.append(node.func)
+            stack.extend(arg.value for arg in node.args)
+        elif isinstance(node, cst.BooleanOperation):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, cst.UnaryOperation):
+            stack.append(node.expression)
+        elif isinstance(node, cst.Comparison):
+            stack.append(node.left)
+            stack.extend(target.comparator for target in node.comparisons)
+        elif isinstance(node, cst.Subscript):
+            stack.append(node.value)
+    return False
+
+
+class ApiNameRule(Rule):
+    """Feeds :meth:`check_name` every dotted tf/keras name outside version guards, and
+    :meth:`check_import` every ``import``/``from ... import`` of tensorflow or keras."""
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self._inner: Set[int] = set()  # ids of Attribute nodes inside a chain already seen
+        self._guards: List[bool] = []
+
+    # --- version guards ---------------------------------------------------------------------------
+
+    def visit_Try(self, node: cst.Try) -> None:  # the handlers are the other versions' branch
+        self._guards.append(_catches_missing_names(node))
+
+    def leave_Try(self, node: cst.Try) -> None:
+        self._guards.pop()
+
+    def visit_If(self, node: cst.If) -> None:  # test, body and else: `if hasattr(tf, "x") and tf.x`
+        self._guards.append(_memo_version_test(self.ctx, node.test))
+
+    def leave_If(self, node: cst.If) -> None:
+        self._guards.pop()
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._guards.append(_memo_version_test(self.ctx, node.test))
+
+    def leave_IfExp(self, node: cst.IfExp) -> None:
+        self._guards.pop()
+
+    def guarded(self) -> bool:
+        return any(self._guards)
+
+    # --- names -------------------------------------------------------------------------------------
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if id(node) in self._inner or not self.ctx.imports.imports_ml:
+            return
+        inner = node.value
+        chain = []
+        while isinstance(inner, cst.Attribute):
+            chain.append(id(inner))
+            inner = inner.value
+        if not isinstance(inner, cst.Name) or not _imports_ml_name(self.ctx, inner.value):
+            return  # ``self.a.b``, ``np.x``: inner links redo this walk, cheaper than recording them
+        self._inner.update(chain)
+        if self.guarded():
+            return
+        written = self.ctx.imports.resolve_written(node)
+        if written is None:
+            return
+        paths = self.ctx.shared.setdefault("api-paths", {})
+        path = paths[written] if written in paths else paths.setdefault(written, api_path(written))
+        if path is None or not self.wants(written, path):
+            return
+        scope = self.ctx.scope
+        head = inner.value
+        imported = self.ctx.imports.target_of(head) or ""
+
+        def check() -> None:
+            if scope.shadows_import(head):
+                return
+            found = lookup(path)
+            if found.status == KNOWN:
+                return
+            if found.status == MISSING and _missing_depth(found) <= _written_depth(path, written, imported):
+                return  # the import itself is missing (`from tensorflow import estimator`): reported there
+            self.check_name(node, written, found, scope)
+
+        self.defer(check)
+
+    def _skip_attributes_in(self, *nodes: cst.CSTNode) -> None:
+        """Module paths of import statements are judged by the import hooks, not as attributes."""
+        for node in nodes:
+            while isinstance(node, cst.Attribute):
+                self._inner.add(id(node))
+                node = node.value
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.module is not None:
+            self._skip_attributes_in(node.module)
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar) or self.guarded():
+            return
+        base = module_name(node.module)
+        if base.split(".")[0] not in ("tensorflow", "keras"):
+            return
+        base_path = api_path(base)
+        if base_path is None:
+            return  # keras.src, tensorflow.python: implementation, not described
+        for alias in node.names:
+            if module_name(alias.name).startswith("_"):
+                continue  # private and dunder names (__version__) are not API
+            written = f"{base}.{module_name(alias.name)}"
+            path = api_path(written)
+            if path is None or not self.wants(written, path):
+                continue
+            found = lookup(path)
+            # Module paths are files: TensorFlow has importable packages that its public
+            # attributes do not show (tensorflow.lite.python...), so below the top level only
+            # the Keras tree (whose files are its API) and tf.contrib are judged.
+            judged = base_path == "tensorflow" or base_path.startswith("keras") or "contrib" in path
+            if found.status != KNOWN and judged:
+                self.check_name(alias.name, written, found, None)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._skip_attributes_in(*(alias.name for alias in node.names))
+        if self.guarded():
+            return
+        for alias in node.names:
+            written = module_name(alias.name)
+            path = api_path(written) if written.split(".")[0] in ("tensorflow", "keras") else None
+            if path is not None and "." in path and self.wants(written, path):
+                found = lookup(path)
+                if found.status != KNOWN:
+                    self.check_name(alias.name, written, found, None)
+
+    def wants(self, written: str, path: str) -> bool:
+        """Cheap filter before the lookup: the names this rule may report."""
+        if path.startswith("keras.") and self.ctx.keras_major != "3":
+            return False  # the data describes Keras 3
+        return True
+
+    def check_name(self, node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> None:
+        """A name that is not KNOWN (missing, or unknown to the data)."""
+
+
+def _memo_version_test(ctx: "FileContext", test: cst.BaseExpression) -> bool:
+    known = ctx.shared.setdefault("version-tests", {})
+    answer = known.get(id(test))
+    if answer is None:
+        answer = known[id(test)] = _is_version_test(test)
+    return bool(answer)
+
+
+def _imports_ml_name(ctx: "FileContext", local: str) -> bool:
+    """Is ``local`` imported from tensorflow or keras? (memoised per file)"""
+    known = ctx.shared.setdefault("ml-names", {})
+    answer = known.get(local)
+    if answer is None:
+        target = ctx.imports.target_of(local) or ""
+        answer = known[local] = target.split(".", 1)[0] in ("tensorflow", "keras")
+    return bool(answer)
+
+
+def _missing_depth(found: Lookup) -> int:
+    """How many dotted parts lead to the missing one (``tensorflow.estimator``: 2)."""
+    return found.owner.count(".") + 2
+
+
+def _written_depth(path: str, written: str, imported: str) -> int:
+    """How many leading parts of ``path`` come from the import statement rather than from the
+    attribute chain the user wrote (``tf_estimator.X`` with ``tf_estimator`` imported as
+    ``tensorflow.estimator``: 2)."""
+    extra = written.count(".") - path.count(".")  # tensorflow.keras.X -> keras.X drops one part
+    return imported.count(".") + 1 - extra
+
+
+def shown(node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> str:
+    """The name for a message: as written in code, or for an import (``scope`` None) the
+    imported path up to the part that is missing (``keras.utils.layer_utils``)."""
+    if scope is not None:
+        return spelled(node, found)
+    parts = written.split(".")
+    if found.status == MISSING:
+        parts = parts[: _missing_depth(found) + written.count(".") - found.path.count(".")]
+    return ".".join(parts)
+
+
+def spelled(node: cst.CSTNode, found: "Lookup | None" = None) -> str:
+    """The name as the user wrote it (``tf.placeholder``), up to the part that is missing
+    when ``found`` says which, on one line."""
+    parts = dotted_parts(node) if isinstance(node, (cst.Attribute, cst.Name)) else None
+    if not parts:
+        return " ".join(cst.Module([]).code_for_node(node).split())
+    if found is not None and found.status == MISSING:
+        keep = len(parts) - (found.path.count(".") + 1 - _missing_depth(found))
+        parts = parts[: max(keep, 1)]
+    return ".".join(parts)

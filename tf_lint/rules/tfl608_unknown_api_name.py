@@ -1,0 +1,89 @@
+"""TFL608: a ``tf.*``/``keras.*`` name that does not exist in the installed API."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from tf_lint.diagnostics import Fix, Severity
+from tf_lint.knowledge.api import MISSING, Lookup, api_surface, in_compat_v1
+from tf_lint.knowledge.suggest import suggest
+from tf_lint.rules._api_rule import ApiNameRule, shown
+from tf_lint.semantics.scopes import Scope
+
+
+def is_tf1_name(path: str) -> bool:
+    """``tensorflow.placeholder``: gone from TF 2, still under ``tf.compat.v1`` (TFL601's)."""
+    return path.startswith("tensorflow.") and not path.startswith("tensorflow.compat.") and in_compat_v1(path)
+
+
+def missing_path(found: Lookup) -> str:
+    """``tensorflow.Session`` for ``tensorflow.Session.reset``: the part that does not exist."""
+    return f"{found.owner}.{found.attr}"
+
+
+def is_contrib(path: str) -> bool:
+    return path.startswith(("tensorflow.contrib", "tensorflow.compat.v1.contrib"))
+
+
+class UnknownApiName(ApiNameRule):
+    code = "TFL608"
+    name = "unknown-api-name"
+    severity = Severity.ERROR
+    fix_safety = "sometimes"
+    fix_note = """
+        Safe when the suggestion differs only in case or underscores (`tf.math.Log` ->
+        `tf.math.log`... when exactly one name matches); otherwise a best guess, applied only
+        with `--unsafe-fixes`.
+    """
+    message = "{name} does not exist in {library} ({error} when this line runs){advice}"
+    summary = "Flags `tf.*`/`keras.*` names that do not exist in the installed TensorFlow/Keras (`tf.keras.layers.Dens`, `keras.utils.np_utils`), with a did-you-mean."
+    rationale = """
+        An attribute typo or a name removed in Keras 3 only fails when the line runs
+        (`AttributeError`, or `ImportError` for `from ... import`), often after data loading
+        or at the end of a training run. General linters cannot see these: TensorFlow's lazy
+        modules defeat pylint's inference. tf-lint checks each name against the public API
+        generated from the real TensorFlow 2.21 and Keras 3.15 (every module's `dir()`).
+    """
+    example = """
+        layer = tf.keras.layers.Dens(64)
+    """
+    use_instead = """
+        layer = tf.keras.layers.Dense(64)
+    """
+    known_problems = """
+        Only names reached through an import of `tensorflow`/`keras` are checked, and only in
+        the public trees the data describes (not `tensorflow.python`, `keras.src`, `tf_keras`,
+        or attributes of classes and objects). Names inside version guards are not flagged: a
+        `try` that catches `AttributeError`/`ImportError`, and `if`/`else` branches whose
+        test mentions `hasattr`, `getattr` or a version. TF 1 names (`tf.placeholder`) are
+        TFL601's and `tf.contrib` TFL602's.
+    """
+
+    def check_name(self, node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> None:
+        if found.status != MISSING or is_tf1_name(missing_path(found)) or is_contrib(found.path):
+            return
+        surface = api_surface(found.path.split(".")[0])
+        if surface is None:
+            return
+        library = f"{'TensorFlow' if surface.package == 'tensorflow' else 'Keras'} {surface.version}"
+        error = "ImportError" if scope is None else "AttributeError"
+        guess = suggest(found.attr, surface.children(found.owner), cutoff=0.8)
+        advice, fix = "", None
+        if guess is not None:
+            advice = f"; did you mean {guess.name}?"
+            fix = _rename_last(node, guess.name, guess.exact)
+        self.report(node, fix=fix, name=shown(node, written, found, scope), library=library, error=error, advice=advice)
+
+
+def _rename_last(node: cst.CSTNode, name: str, exact: bool) -> Optional[Fix]:
+    """Replace the wrong last part of ``node`` (``tf.keras.layers.Dens`` -> ``...Dense``)."""
+    new: cst.CSTNode
+    if isinstance(node, cst.Attribute):
+        new = node.with_changes(attr=cst.Name(name))
+    elif isinstance(node, cst.Name):
+        new = cst.Name(name)
+    else:
+        return None
+    return Fix(cst.Module([]).code_for_node(new), safe=exact, title=f"use {name}")
