@@ -294,21 +294,33 @@ def _expected_verdicts(path: Path) -> Dict[int, str]:
     return found
 
 
+API_NAMES = FIXTURES / "validate" / "api_names.py"
+
+
 @pytest.fixture(scope="module")
-def training_verdicts(tmp_path_factory: pytest.TempPathFactory) -> Dict[int, Verdict]:
+def all_verdicts(tmp_path_factory: pytest.TempPathFactory) -> Dict[Path, Dict[int, Verdict]]:
+    """Every finding of the verdict fixtures, validated in one run (one child process)."""
     _runtime_or_skip()
-    diagnostics = _lint(TRAINING)
+    diagnostics = check_paths([TRAINING, API_NAMES], Config()).diagnostics
     cache = tmp_path_factory.mktemp("validate-cache")
     verdicts = session.validate(diagnostics, _read, Options(timeout=300), cache)
-    by_line = {d.line: v for d, v in zip(diagnostics, verdicts) if v is not None}
-    by_line[0] = Verdict("cache", str(cache))  # for the cache test
-    return by_line
+    found: Dict[Path, Dict[int, Verdict]] = {TRAINING: {}, API_NAMES: {}}
+    for d, v in zip(diagnostics, verdicts):
+        if v is not None:
+            found[Path(d.path)][d.line] = v
+    found[TRAINING][0] = Verdict("cache", str(cache))  # for the cache test
+    return found
 
 
-def test_each_fixture_finding_gets_its_expected_verdict(training_verdicts: Dict[int, Verdict]) -> None:
-    expected = _expected_verdicts(TRAINING)
-    got = {line: v.status for line, v in training_verdicts.items() if line}
-    assert got == expected, "\n".join(f"{line}: {v.describe()}" for line, v in sorted(training_verdicts.items()))
+@pytest.fixture(scope="module")
+def training_verdicts(all_verdicts: Dict[Path, Dict[int, Verdict]]) -> Dict[int, Verdict]:
+    return all_verdicts[TRAINING]
+
+
+@pytest.mark.parametrize("path", [TRAINING, API_NAMES], ids=lambda p: p.name)
+def test_each_fixture_finding_gets_its_expected_verdict(path: Path, all_verdicts: Dict[Path, Dict[int, Verdict]]) -> None:
+    got = {line: v.status for line, v in all_verdicts[path].items() if line}
+    assert got == _expected_verdicts(path), "\n".join(f"{line}: {v.describe()}" for line, v in sorted(all_verdicts[path].items()))
 
 
 def test_the_briefs_misspelled_loss_is_confirmed_with_the_real_error(training_verdicts: Dict[int, Verdict]) -> None:

@@ -247,6 +247,35 @@ def probe_model_attribute(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str,
     return {"status": "ok", "phases": ["attribute"]}
 
 
+def probe_attribute_path(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Look a dotted public name up, attribute by attribute, from ``keras`` or ``tensorflow``
+    (getattr only: nothing is called)."""
+    parts = job["path"].split(".")
+    if parts[0] not in ("keras", "tensorflow") or any(not p.isidentifier() or p.startswith("_") for p in parts):
+        raise RefusedName(f"refusing to look up {job['path']!r}")
+    if parts[0] == "tensorflow":
+        try:
+            import tensorflow as target
+        except ImportError:
+            raise Unsupported("checking a tf.* name needs TensorFlow, which is not installed where tf-lint runs") from None
+    else:
+        target = keras
+    for position, part in enumerate(parts[1:], start=2):
+        target = phase("attribute", partial(getattr, target, part), ".".join(parts[:position]))
+    return {"status": "ok", "phases": ["attribute"], "kind": type(target).__name__}
+
+
+def probe_method_keyword(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Call a model method with one keyword argument: Python binds arguments before the body
+    runs, so an unknown keyword raises before anything happens."""
+    if job["method"] not in ("compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch", "summary", "to_json"):
+        raise RefusedName(f"refusing to call {job['method']}()")
+    model = build_model(keras, job["model"])
+    method = getattr(model, job["method"])
+    phase(job["method"], partial(method, **{job["keyword"]: value(keras, job["value"])}))
+    return {"status": "ok", "phases": [job["method"]]}
+
+
 def _best_time(action: Callable[[], Any], repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
@@ -399,6 +428,8 @@ PROBES: Dict[str, Callable[[Any, Any, Dict[str, Any]], Dict[str, Any]]] = {
     "per_sample": probe_per_sample,
     "tensor_loop": probe_tensor_loop,
     "unbatched_dataset": probe_unbatched_dataset,
+    "attribute_path": probe_attribute_path,
+    "method_keyword": probe_method_keyword,
     "sleep": probe_sleep,
     "allocate": probe_allocate,
     "exit": probe_exit,

@@ -67,9 +67,9 @@ def _message_line(message: str) -> str:
     return lines[0]
 
 
-def _raised(outcome: Outcome) -> str:
+def _raised(outcome: Outcome, who: str = "Keras") -> str:
     where = f" at {outcome['phase']}" if outcome.get("phase") else ""
-    return f"Keras raised{where}: {outcome['type']}: {_message_line(outcome.get('message', ''))}".rstrip(": ")
+    return f"{who} raised{where}: {outcome['type']}: {_message_line(outcome.get('message', ''))}".rstrip(": ")
 
 
 def _other_outcome(outcome: Outcome) -> Verdict:
@@ -91,7 +91,7 @@ def _names(message: str, text: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(text)}(?![\w])", message) is not None
 
 
-def _expects_error(mentioning: str, ran: str) -> Callable[[Outcome], Verdict]:
+def _expects_error(mentioning: str, ran: str, who: str = "Keras") -> Callable[[Outcome], Verdict]:
     """Confirmed when the runtime raised an error naming ``mentioning``; refuted when it ran
     through (``ran`` says what ran)."""
 
@@ -100,7 +100,7 @@ def _expects_error(mentioning: str, ran: str) -> Callable[[Outcome], Verdict]:
             detail = f" (loss {outcome['loss']:.4g})" if isinstance(outcome.get("loss"), float) else ""
             return Verdict(REFUTED, f"{ran} without error{detail}")
         if outcome.get("status") == "raised" and _names(outcome.get("message", ""), mentioning):
-            return Verdict(CONFIRMED, _raised(outcome), phase=outcome.get("phase", ""))
+            return Verdict(CONFIRMED, _raised(outcome, who), phase=outcome.get("phase", ""))
         return _other_outcome(outcome)
 
     return judge
@@ -388,3 +388,62 @@ def _accumulation(loop: cst.For) -> Optional["tuple[bool, float]"]:
     ):
         return True, scale
     return None
+
+
+# --- names and keywords the real API does not have ------------------------------------------------
+
+
+@validator("TFL601", "TFL602", "TFL608")
+@_judged
+def missing_name(site: Site) -> Check:
+    """Look the name up in the installed library, attribute by attribute from `keras` (or
+    `tensorflow`, when it is installed): the `AttributeError` confirms it. Nothing is called."""
+    from tf_lint.knowledge.api import MISSING, api_path, lookup
+
+    written = _written_name(site)
+    path = api_path(written) if written else None
+    if path is None:
+        raise CannotRebuild("the flagged name is not a tensorflow/keras path")
+    found = lookup(path)
+    if found.status != MISSING:
+        raise CannotRebuild(f"`{written}` is not missing from the data any more")
+    missing = f"{found.owner}.{found.attr}"
+    who = "TensorFlow" if missing.startswith("tensorflow") else "Keras"
+    return Check({"probe": "attribute_path", "path": missing}, _expects_error(found.attr, f"`{missing}` exists; the lookup ran", who))
+
+
+def _written_name(site: Site) -> Optional[str]:
+    """The flagged dotted name as imported (``tf.keras.layers.Dens`` -> ``tensorflow.keras.layers.Dens``)."""
+    from tf_lint.names import module_name
+
+    node = site.node
+    if not isinstance(node, (cst.Name, cst.Attribute)):
+        return None
+    for ancestor in site.source.ancestors(node):
+        if isinstance(ancestor, cst.ImportFrom) and ancestor.module is not None and not ancestor.relative:
+            return f"{module_name(ancestor.module)}.{module_name(node)}"
+        if isinstance(ancestor, cst.Import):
+            return module_name(node)
+        if isinstance(ancestor, cst.BaseStatement):
+            break
+    return site.source.imports.resolve_written(node)
+
+
+@validator("TFL607")
+@_judged
+def unknown_keyword(site: Site) -> Check:
+    """A Keras constructor: call it with its positional arguments and the flagged keyword
+    alone. A model method (`compile`, `fit`...): rebuild the model and call the method with
+    the flagged keyword alone, which Python rejects before the method runs. TensorFlow
+    functions are not called."""
+    arg = _flagged_arg(site)
+    keyword = arg.keyword.value if arg.keyword is not None else ""
+    call = _enclosing_call(site)
+    slicer = Slicer(site.source)
+    func = call.func
+    if isinstance(func, cst.Attribute) and slicer.resolve(func, call) is None:
+        model = slicer.model(func.value, call)
+        job = {"probe": "method_keyword", "model": model, "method": func.attr.value, "keyword": keyword, "value": slicer.value(arg.value, call)}
+        return Check(job, _expects_error(keyword, f"{func.attr.value}({keyword}=...) was accepted"), "; ".join(slicer.notes))
+    keyword, spec, note = _only_flagged_keyword(site)
+    return Check({"probe": "construct", "call": spec}, _expects_error(keyword, f"{spec['call']}({keyword}=...) was accepted"), note)
