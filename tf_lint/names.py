@@ -9,7 +9,7 @@ and never string-match ``tf.`` themselves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Protocol, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -109,6 +109,7 @@ class ImportTable:
         self.legacy_keras = False  # the file imports tf_keras (Keras 2)
         self.modern_keras = False  # the file imports keras / tensorflow.keras by name (Keras 3)
         self._legacy: Dict[str, bool] = {}  # local name -> bound to Keras 2 (tf_keras...)
+        self._written_ambiguous: Set[str] = set()  # `tf` is tensorflow.compat.v1 here, tensorflow there
 
     @classmethod
     def from_module(cls, module: cst.Module) -> "ImportTable":
@@ -133,6 +134,8 @@ class ImportTable:
         previous = self._targets.get(local)
         same = previous is None or (previous and canonical(previous) == canonical(target))
         self._targets[local] = target if same else _AMBIGUOUS
+        if previous and previous != target:  # same canonical API, different written one (compat.v1)
+            self._written_ambiguous.add(local)
         self._legacy[local] = legacy
 
     def _add_import(self, stmt: cst.Import) -> None:
@@ -186,6 +189,8 @@ class ImportTable:
 
     def target_of(self, local: str) -> Optional[str]:
         """What ``local`` was imported as (``tf_estimator`` -> ``tensorflow.estimator``)."""
+        if local in self._written_ambiguous:
+            return None
         return self._targets.get(local) or None
 
     def resolve_written(self, expr: cst.BaseExpression) -> Optional[str]:
@@ -196,7 +201,9 @@ class ImportTable:
         if not parts:
             return None
         target = self._targets.get(parts[0])
-        return ".".join([target, *parts[1:]]) if target else None
+        if not target or parts[0] in self._written_ambiguous:
+            return None
+        return ".".join([target, *parts[1:]])
 
 
 class Names(Protocol):

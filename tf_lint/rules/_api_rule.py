@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from tf_lint.context import FileContext
 
 _GUARD_ERRORS = frozenset({"AttributeError", "ImportError", "ModuleNotFoundError", "Exception", "BaseException", "TypeError"})
-_VERSION_WORDS = ("hasattr", "getattr", "version", "VERSION")
+# Words in an `if` test that mark a version switch: `hasattr(tf, ...)`, `tf.__version__`,
+# `TYPE_CHECKING`, `IS_TF1`, `compat.is_v1_apis()`, `keras_2`...
+_VERSION_WORDS = ("hasattr", "getattr", "version", "VERSION", "TYPE_CHECKING", "tf1", "tf2", "TF1", "TF2", "v1", "v2", "V1", "V2", "legacy", "keras2", "keras3", "KERAS")
 
 
 def _catches_missing_names(node: cst.Try) -> bool:
@@ -97,8 +99,42 @@ class ApiNameRule(Rule):
     def leave_IfExp(self, node: cst.IfExp) -> None:
         self._guards.pop()
 
+    def visit_Annotation(self, node: cst.Annotation) -> None:  # often never evaluated
+        self._guards.append(True)
+
+    def leave_Annotation(self, node: cst.Annotation) -> None:
+        self._guards.pop()
+
     def guarded(self) -> bool:
         return any(self._guards)
+
+    # --- names the file itself assigns (`tf.placeholder = tf.compat.v1.placeholder`) ---------------
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._assigned(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._assigned(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._assigned(node.target)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Name) and func.value == "setattr" and len(node.args) >= 2:
+            owner, name = node.args[0].value, node.args[1].value
+            text = name.evaluated_value if isinstance(name, cst.SimpleString) else None
+            if isinstance(text, str) and isinstance(owner, (cst.Name, cst.Attribute)):
+                written = self.ctx.imports.resolve_written(owner)
+                if written is not None:
+                    _assigned_paths(self.ctx).add(f"{written}.{text}")
+
+    def _assigned(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Attribute):
+            self._skip_attributes_in(target)
+            written = self.ctx.imports.resolve_written(target)
+            if written is not None:
+                _assigned_paths(self.ctx).add(written)
 
     # --- names -------------------------------------------------------------------------------------
 
@@ -127,7 +163,7 @@ class ApiNameRule(Rule):
         imported = self.ctx.imports.target_of(head) or ""
 
         def check() -> None:
-            if scope.shadows_import(head):
+            if scope.shadows_import(head) or _assigned_by_file(self.ctx, written):
                 return
             found = lookup(path)
             if found.status == KNOWN:
@@ -193,6 +229,24 @@ class ApiNameRule(Rule):
         """A name that is not KNOWN (missing, or unknown to the data)."""
 
 
+def _assigned_paths(ctx: "FileContext") -> Set[str]:
+    paths: Set[str] = ctx.shared.setdefault("assigned-api", set())
+    return paths
+
+
+def _assigned_by_file(ctx: "FileContext", written: str) -> bool:
+    """``tf.placeholder = ...`` (or ``setattr``) anywhere in the file makes the name exist."""
+    assigned = _assigned_paths(ctx)
+    return any(written == path or written.startswith(path + ".") for path in assigned)
+
+
+def written_missing(written: str, found: Lookup) -> str:
+    """The missing name as written (``tensorflow.metrics.accuracy`` for the Keras lookup of
+    ``keras.metrics.accuracy``): the written path cut at the part that is missing."""
+    parts = written.split(".")
+    return ".".join(parts[: _missing_depth(found) + written.count(".") - found.path.count(".")])
+
+
 def _memo_version_test(ctx: "FileContext", test: cst.BaseExpression) -> bool:
     known = ctx.shared.setdefault("version-tests", {})
     answer = known.get(id(test))
@@ -229,10 +283,7 @@ def shown(node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]
     imported path up to the part that is missing (``keras.utils.layer_utils``)."""
     if scope is not None:
         return spelled(node, found)
-    parts = written.split(".")
-    if found.status == MISSING:
-        parts = parts[: _missing_depth(found) + written.count(".") - found.path.count(".")]
-    return ".".join(parts)
+    return written_missing(written, found) if found.status == MISSING else written
 
 
 def spelled(node: cst.CSTNode, found: "Lookup | None" = None) -> str:

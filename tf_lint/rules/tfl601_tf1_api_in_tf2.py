@@ -8,7 +8,7 @@ import libcst as cst
 
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.knowledge.api import MISSING, Lookup, api_surface, tf1_replacement
-from tf_lint.rules._api_rule import ApiNameRule, shown
+from tf_lint.rules._api_rule import ApiNameRule, shown, written_missing
 from tf_lint.rules.tfl608_unknown_api_name import is_tf1_name, missing_path
 from tf_lint.semantics.scopes import Scope
 
@@ -31,10 +31,14 @@ _IDIOMS = {
     "train.RMSPropOptimizer": "keras.optimizers.RMSprop",
     "train.AdagradOptimizer": "keras.optimizers.Adagrad",
     "layers": "keras.layers",
+    "nn.rnn_cell": "keras.layers.LSTMCell/GRUCell with keras.layers.RNN",
     "logging": "the logging module or tf.get_logger()",
     "app": "absl.app",
     "flags": "absl.flags",
 }
+# TF 1 modules whose tf.compat.v1 copy is built on Keras 2: with Keras 3 they fail to load
+# (measured on TF 2.21: ModuleNotFoundError: keras._tf_keras.keras.__internal__).
+_NEEDS_KERAS_2 = ("layers", "nn.rnn_cell")
 _COLLAPSE_AFTER = 3  # more TF 1 names than this in one file: report once, as a TF 1 file
 
 
@@ -49,7 +53,7 @@ class Tf1ApiInTf2(ApiNameRule):
         (`tf.Session`, `tf.placeholder`) get no fix: the code needs rewriting, or
         `tf.compat.v1` on purpose.
     """
-    message = "{name} is TensorFlow 1 API, gone from TF 2 (AttributeError when this line runs); {advice}"
+    message = "{name} is TensorFlow 1 API, gone from TF 2 ({error} when this line runs); {advice}"
     summary = "Flags TF 1 names used through TF 2's `tf` (`tf.placeholder`, `tf.Session`, `tf.train.AdamOptimizer`, `tf.log`), with the TF 2 replacement."
     rationale = """
         TF 2 removed the graph-and-session API from its main namespace; the names survive only
@@ -80,29 +84,33 @@ class Tf1ApiInTf2(ApiNameRule):
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
-        self._hits: List[Tuple[cst.CSTNode, str, Optional[str], str]] = []  # node, TF 1 path, TF 2 path, as written
+        self._hits: List[Tuple[cst.CSTNode, str, Optional[str], str, str]] = []  # node, TF 1 path, TF 2 path, as written, error
 
     def wants(self, written: str, path: str) -> bool:
-        return path.startswith("tensorflow.") and not path.startswith("tensorflow.compat.")
+        return written.startswith("tensorflow.") and not written.startswith("tensorflow.compat.")
 
     def check_name(self, node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> None:
-        missing = missing_path(found) if found.status == MISSING else ""
+        # The written path: tf.metrics.accuracy is looked up as Keras' (TF 2's tf.metrics is
+        # keras.metrics), but it is TF 1's tf.compat.v1.metrics.accuracy that it names.
+        missing = written_missing(written, found) if found.status == MISSING else ""
         if missing and is_tf1_name(missing):
-            moved = tf1_replacement(missing) if missing == found.path else None  # a fix only for the whole name
-            self._hits.append((node, missing, moved, shown(node, written, found, scope)))
+            whole = found.path == missing_path(found)
+            moved = tf1_replacement(missing) if whole and missing == written else None  # a fix only for the whole name
+            error = "ImportError" if scope is None else "AttributeError"
+            self._hits.append((node, missing, moved, shown(node, written, found, scope), error))
 
     def finish(self) -> None:
         hits = self._hits  # in source order: imports during the walk come first, as they sit first
         if len(hits) > _COLLAPSE_AFTER:
-            node, path, _moved, shown = hits[0]
+            node, path, _moved, name, error = hits[0]
             advice = (
                 f"this file uses {len(hits)} TF 1 names (reported once): migrate it with tf_upgrade_v2, "
                 "or run it as TF 1 code with `import tensorflow.compat.v1 as tf`"
             )
-            self.report(node, name=shown, advice=advice)
+            self.report(node, name=name, error=error, advice=advice)
             return
-        for node, path, moved, shown in hits:
-            self.report(node, fix=_moved_fix(node, path, moved), name=shown, advice=_advice(path, moved))
+        for node, path, moved, name, error in hits:
+            self.report(node, fix=_moved_fix(node, path, moved), name=name, error=error, advice=_advice(path, moved))
 
 
 def _advice(path: str, moved: Optional[str]) -> str:
@@ -110,6 +118,8 @@ def _advice(path: str, moved: Optional[str]) -> str:
     if moved is not None:
         return f"use tf.{moved[len('tensorflow.'):]} (the same {'class' if moved.rsplit('.', 1)[-1][:1].isupper() else 'function'} in TF 2)"
     idiom = _IDIOMS.get(tail) or _IDIOMS.get(tail.split(".")[0])
+    if tail.startswith(_NEEDS_KERAS_2):  # tf.compat.v1.layers needs tf_keras: do not offer it
+        return f"in TF 2: {idiom or 'keras layers'} (tf.compat.v1.{tail.split('.')[0]} needs Keras 2 and fails with Keras 3)"
     surface = api_surface("tensorflow")
     version = surface.version if surface is not None else "2"
     keep = f"tf.compat.v1.{tail} keeps the TF 1 behaviour (TensorFlow {version})"

@@ -9,7 +9,7 @@ import libcst as cst
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.knowledge.api import MISSING, Lookup, api_surface, in_compat_v1
 from tf_lint.knowledge.suggest import suggest
-from tf_lint.rules._api_rule import ApiNameRule, shown
+from tf_lint.rules._api_rule import ApiNameRule, shown, written_missing
 from tf_lint.semantics.scopes import Scope
 
 
@@ -33,9 +33,10 @@ class UnknownApiName(ApiNameRule):
     severity = Severity.ERROR
     fix_safety = "sometimes"
     fix_note = """
-        Safe when the suggestion differs only in case or underscores (`tf.math.Log` ->
-        `tf.math.log`... when exactly one name matches); otherwise a best guess, applied only
-        with `--unsafe-fixes`.
+        Only when the last part of the name is the wrong one. Safe when the suggestion
+        differs only in underscores or in the case of later letters; a change of the first
+        letter's case (`accuracy` -> `Accuracy`) swaps a function for a class, and other
+        suggestions are best guesses: those apply only with `--unsafe-fixes`.
     """
     message = "{name} does not exist in {library} ({error} when this line runs){advice}"
     summary = "Flags `tf.*`/`keras.*` names that do not exist in the installed TensorFlow/Keras (`tf.keras.layers.Dens`, `keras.utils.np_utils`), with a did-you-mean."
@@ -58,11 +59,14 @@ class UnknownApiName(ApiNameRule):
         or attributes of classes and objects). Names inside version guards are not flagged: a
         `try` that catches `AttributeError`/`ImportError`, and `if`/`else` branches whose
         test mentions `hasattr`, `getattr` or a version. TF 1 names (`tf.placeholder`) are
-        TFL601's and `tf.contrib` TFL602's.
+        TFL601's and `tf.contrib` TFL602's. Names the file assigns itself
+        (`tf.x = ...`, `setattr`) and names in annotations or under `if TYPE_CHECKING` are
+        not flagged. `keras.*` and `tf.keras.*` are checked against the union of the two
+        trees, so a name only one of them has (`keras.losses.Reduction`) is not flagged.
     """
 
     def check_name(self, node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> None:
-        if found.status != MISSING or is_tf1_name(missing_path(found)) or is_contrib(found.path):
+        if found.status != MISSING or is_tf1_name(written_missing(written, found)) or is_contrib(found.path):
             return
         surface = api_surface(found.path.split(".")[0])
         if surface is None:
@@ -73,7 +77,10 @@ class UnknownApiName(ApiNameRule):
         advice, fix = "", None
         if guess is not None:
             advice = f"; did you mean {guess.name}?"
-            fix = _rename_last(node, guess.name, guess.exact)
+            if found.path == missing_path(found):  # only the last part is wrong: rename it
+                # `accuracy` -> `Accuracy` swaps a function for a class: never safe
+                same_kind = guess.name[:1].isupper() == found.attr[:1].isupper()
+                fix = _rename_last(node, guess.name, guess.exact and same_kind)
         self.report(node, fix=fix, name=shown(node, written, found, scope), library=library, error=error, advice=advice)
 
 
