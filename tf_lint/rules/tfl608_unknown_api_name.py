@@ -15,7 +15,9 @@ from tf_lint.semantics.scopes import Scope
 
 def is_tf1_name(path: str) -> bool:
     """``tensorflow.placeholder``: gone from TF 2, still under ``tf.compat.v1`` (TFL601's)."""
-    return path.startswith("tensorflow.") and not path.startswith("tensorflow.compat.") and in_compat_v1(path)
+    if not path.startswith("tensorflow.") or path.startswith(("tensorflow.compat.", "tensorflow.keras")):
+        return False  # (tf.keras is Keras 3 in TF 2: no need to read TensorFlow's data)
+    return in_compat_v1(path)
 
 
 def missing_path(found: Lookup) -> str:
