@@ -1,0 +1,251 @@
+"""What a compiled model outputs and which loss it is given, as far as the file shows.
+
+Shared by the model/loss correctness rules (TFL3xx). A model is followed only when its name
+has exactly one binding in its scope, to ``keras.Sequential([...])`` (plus ``add`` calls made
+at the top level of that scope) or to ``keras.Model(inputs, outputs)`` whose single output is
+a layer call. The output layer's units and activation come from literals (or names bound
+once to literals); trailing ``Activation(...)``/``Softmax()`` layers set the activation.
+Anything else is unknown, and unknown never produces a finding.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, NamedTuple, Optional
+
+import libcst as cst
+
+from tf_lint.names import Names
+from tf_lint.rules._identifier_rule import constant_string
+from tf_lint.semantics.expressions import argument, keyword
+from tf_lint.semantics.scopes import ASSIGN, Scope
+
+_SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
+_FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
+_UNIT_LAYERS = frozenset({"keras.layers.Dense", "keras.layers.EinsumDense"})
+_ACTIVATION_FUNCTIONS = {
+    "keras.activations.softmax": "softmax",
+    "keras.activations.sigmoid": "sigmoid",
+    "keras.activations.linear": "linear",
+    "keras.activations.relu": "relu",
+    "tensorflow.nn.softmax": "softmax",
+    "tensorflow.nn.sigmoid": "sigmoid",
+    "tensorflow.sigmoid": "sigmoid",
+    "tensorflow.nn.relu": "relu",
+}
+UNKNOWN = None
+
+
+class Output(NamedTuple):
+    """The model's output layer: ``units`` (None: unknown) and ``activation`` ("softmax",
+    "sigmoid", "linear"...; None: unknown). ``explicit`` is False when the activation is
+    Keras' default (no ``activation=`` written)."""
+
+    units: Optional[int]
+    activation: Optional[str]
+    explicit: bool
+    layer: cst.Call  # the Dense call, for messages
+    folded: bool = False  # the activation comes from an Activation/Softmax layer after it
+
+
+class Loss(NamedTuple):
+    """``name`` in Keras' snake_case (``sparse_categorical_crossentropy``), ``from_logits``
+    as written (False when absent), and the node to report on."""
+
+    name: str
+    from_logits: bool
+    node: cst.CSTNode
+
+
+class AddCalls:
+    """``<name>.add(layer)`` calls at the top level of a scope, recorded during the walk."""
+
+    def __init__(self) -> None:
+        self.calls: Dict[int, Dict[str, List[Optional[cst.BaseExpression]]]] = {}  # id(scope) -> name -> layers
+
+    def record(self, scope: Scope, name: str, layer: Optional[cst.BaseExpression]) -> None:
+        """``layer`` None: an ``add``/``pop`` the summary cannot follow (in a loop or branch)."""
+        self.calls.setdefault(id(scope), {}).setdefault(name, []).append(layer)
+
+    def of(self, scope: Scope, name: str) -> List[Optional[cst.BaseExpression]]:
+        return self.calls.get(id(scope), {}).get(name, [])
+
+
+def model_output(receiver: cst.BaseExpression, scope: Scope, names: Names, adds: AddCalls) -> Optional[Output]:
+    if not isinstance(receiver, cst.Name):
+        return None
+    owner = scope.owner_of(receiver.value)
+    if owner is None:
+        return None
+    bindings = owner.bindings.get(receiver.value, [])
+    if len(bindings) != 1 or bindings[0].kind != ASSIGN or not isinstance(bindings[0].value, cst.Call):
+        return None
+    built = bindings[0].value
+    qualified = names.resolve(built.func)
+    if qualified in _SEQUENTIAL:
+        layers = _literal_layers(built)
+        if layers is None:
+            return None
+        added = adds.of(owner, receiver.value)
+        if any(layer is None for layer in added):
+            return None
+        return _sequential_output([*layers, *(layer for layer in added if layer is not None)], owner, names)
+    if qualified in _FUNCTIONAL:
+        outputs = argument(built, "outputs", 1)
+        if outputs is None or adds.of(owner, receiver.value):
+            return None
+        return _functional_output(outputs.value, owner, names)
+    return None
+
+
+def _literal_layers(call: cst.Call) -> Optional[List[cst.BaseExpression]]:
+    layers = argument(call, "layers", 0)
+    if layers is None:
+        return []
+    if not isinstance(layers.value, (cst.List, cst.Tuple)):
+        return None
+    if any(isinstance(element, cst.StarredElement) for element in layers.value.elements):
+        return None
+    return [element.value for element in layers.value.elements]
+
+
+def _sequential_output(layers: List[cst.BaseExpression], scope: Scope, names: Names) -> Optional[Output]:
+    activation: Optional[str] = None
+    explicit = False
+    for layer in reversed(layers):
+        if not isinstance(layer, cst.Call):
+            return None
+        qualified = names.resolve(layer.func)
+        folded = _activation_layer(layer, qualified, scope, names)
+        if folded is not None:
+            if activation is None:
+                activation, explicit = folded, True
+            continue
+        if qualified in _UNIT_LAYERS:
+            return _dense_output(layer, scope, names, activation, explicit)
+        return None  # another kind of layer ends the model: units unknown
+    return None
+
+
+def _functional_output(outputs: cst.BaseExpression, scope: Scope, names: Names) -> Optional[Output]:
+    activation: Optional[str] = None
+    explicit = False
+    expr = outputs
+    for _ in range(8):  # out = Activation("softmax")(Dense(10)(h)), through names bound once
+        if isinstance(expr, cst.Name):
+            bindings = scope.bindings_of(expr.value)
+            if len(bindings) != 1 or bindings[0].kind != ASSIGN or bindings[0].value is None:
+                return None
+            expr = bindings[0].value
+            continue
+        if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Call) and len(expr.args) == 1):
+            return None
+        layer = expr.func
+        qualified = names.resolve(layer.func)
+        folded = _activation_layer(layer, qualified, scope, names)
+        if folded is not None:
+            if activation is None:
+                activation, explicit = folded, True
+            expr = expr.args[0].value
+            continue
+        if qualified in _UNIT_LAYERS:
+            return _dense_output(layer, scope, names, activation, explicit)
+        return None
+    return None
+
+
+def _activation_layer(layer: cst.Call, qualified: Optional[str], scope: Scope, names: Names) -> Optional[str]:
+    """The activation an ``Activation(...)``/``Softmax()`` layer applies; None otherwise."""
+    if qualified == "keras.layers.Softmax":
+        axis = argument(layer, "axis", 0)
+        return "softmax" if axis is None or _int(axis.value) == -1 else "other"
+    if qualified == "keras.layers.Activation":
+        given = argument(layer, "activation", 0)
+        return _activation_value(given.value, scope, names) or "other" if given is not None else "other"
+    return None
+
+
+def dense_output(layer: cst.Call, scope: Scope, names: Names) -> Output:
+    """What one ``Dense(...)`` call outputs, on its own."""
+    return _dense_output(layer, scope, names, None, False)
+
+
+def _dense_output(layer: cst.Call, scope: Scope, names: Names, after: Optional[str], explicit: bool) -> Output:
+    units_arg = argument(layer, "units", 0)
+    units = _int(units_arg.value, scope) if units_arg is not None else None
+    if after is not None:
+        own = argument(layer, "activation", 1)
+        if own is not None and _activation_value(own.value, scope, names) not in ("linear",):
+            return Output(units, None, True, layer)  # two activations in a row: not followed
+        return Output(units, None if after == "other" else after, explicit, layer, folded=True)
+    given = argument(layer, "activation", 1)
+    if given is None:
+        return Output(units, "linear", False, layer)
+    return Output(units, _activation_value(given.value, scope, names), True, layer)
+
+
+def _activation_value(expr: cst.BaseExpression, scope: Scope, names: Names) -> Optional[str]:
+    if isinstance(expr, cst.Name) and expr.value == "None":
+        return "linear"
+    text = constant_string(expr, scope)
+    if text is not None:
+        return text.lower()
+    qualified = names.resolve(expr)
+    return _ACTIVATION_FUNCTIONS.get(qualified or "")
+
+
+def _int(expr: cst.BaseExpression, scope: Optional[Scope] = None) -> Optional[int]:
+    if isinstance(expr, cst.Integer):
+        return int(expr.evaluated_value)
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus) and isinstance(expr.expression, cst.Integer):
+        return -int(expr.expression.evaluated_value)
+    if isinstance(expr, cst.Name) and scope is not None:
+        bindings = scope.bindings_of(expr.value)
+        if len(bindings) == 1 and bindings[0].kind == ASSIGN and isinstance(bindings[0].value, cst.Integer):
+            return int(bindings[0].value.evaluated_value)
+    return None
+
+
+_LOSS_CLASSES = {
+    "keras.losses.CategoricalCrossentropy": "categorical_crossentropy",
+    "keras.losses.SparseCategoricalCrossentropy": "sparse_categorical_crossentropy",
+    "keras.losses.BinaryCrossentropy": "binary_crossentropy",
+    "keras.losses.BinaryFocalCrossentropy": "binary_focal_crossentropy",
+    "keras.losses.CategoricalFocalCrossentropy": "categorical_focal_crossentropy",
+}
+_LOSS_ALIASES = {"crossentropy": "categorical_crossentropy", "ce": "categorical_crossentropy", "bce": "binary_crossentropy"}
+
+
+def compiled_loss(compile_call: cst.Call, scope: Scope, names: Names) -> Optional[Loss]:
+    """The loss of ``compile(...)`` when it is one string, one Keras loss function or one loss
+    object with a literal ``from_logits``; None for dicts, lists, custom losses."""
+    given = argument(compile_call, "loss", 1)
+    if given is None:
+        return None
+    expr = given.value
+    text = constant_string(expr, scope)
+    if text is not None:
+        name = text.lower()
+        return Loss(_LOSS_ALIASES.get(name, name), False, given)
+    via_name = False
+    if isinstance(expr, cst.Name):
+        bindings = scope.bindings_of(expr.value)
+        if len(bindings) == 1 and bindings[0].kind == ASSIGN and isinstance(bindings[0].value, cst.Call):
+            expr, via_name = bindings[0].value, True
+    qualified = names.resolve(expr.func) if isinstance(expr, cst.Call) else names.resolve(expr)
+    if qualified is None or not qualified.startswith("keras.losses."):
+        return None
+    if isinstance(expr, cst.Call):
+        known = _LOSS_CLASSES.get(qualified)
+        if known is None:
+            return None
+        flag = keyword(expr, "from_logits")
+        if flag is None:
+            return Loss(known, False, given)
+        if isinstance(flag.value, cst.Name) and flag.value.value in ("True", "False"):
+            return Loss(known, flag.value.value == "True", given if via_name else flag)
+        return None
+    return Loss(qualified.rsplit(".", 1)[1], False, given)  # keras.losses.binary_crossentropy
+
+
+CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy"})
+PROBABILISTIC = CATEGORICAL | frozenset({"binary_crossentropy", "binary_focal_crossentropy"})
