@@ -295,16 +295,18 @@ def _expected_verdicts(path: Path) -> Dict[int, str]:
 
 
 API_NAMES = FIXTURES / "validate" / "api_names.py"
+MODEL_LOSS = FIXTURES / "validate" / "model_loss.py"
+VERDICT_FIXTURES = [TRAINING, API_NAMES, MODEL_LOSS]
 
 
 @pytest.fixture(scope="module")
 def all_verdicts(tmp_path_factory: pytest.TempPathFactory) -> Dict[Path, Dict[int, Verdict]]:
     """Every finding of the verdict fixtures, validated in one run (one child process)."""
     _runtime_or_skip()
-    diagnostics = check_paths([TRAINING, API_NAMES], Config()).diagnostics
+    diagnostics = check_paths(VERDICT_FIXTURES, Config()).diagnostics
     cache = tmp_path_factory.mktemp("validate-cache")
     verdicts = session.validate(diagnostics, _read, Options(timeout=300), cache)
-    found: Dict[Path, Dict[int, Verdict]] = {TRAINING: {}, API_NAMES: {}}
+    found: Dict[Path, Dict[int, Verdict]] = {path: {} for path in VERDICT_FIXTURES}
     for d, v in zip(diagnostics, verdicts):
         if v is not None:
             found[Path(d.path)][d.line] = v
@@ -317,7 +319,7 @@ def training_verdicts(all_verdicts: Dict[Path, Dict[int, Verdict]]) -> Dict[int,
     return all_verdicts[TRAINING]
 
 
-@pytest.mark.parametrize("path", [TRAINING, API_NAMES], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", VERDICT_FIXTURES, ids=lambda p: p.name)
 def test_each_fixture_finding_gets_its_expected_verdict(path: Path, all_verdicts: Dict[Path, Dict[int, Verdict]]) -> None:
     got = {line: v.status for line, v in all_verdicts[path].items() if line}
     assert got == _expected_verdicts(path), "\n".join(f"{line}: {v.describe()}" for line, v in sorted(all_verdicts[path].items()))

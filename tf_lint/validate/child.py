@@ -233,6 +233,32 @@ def probe_train(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
     return {"status": "ok", "phases": ["constructor", "compile", "first fit"], "loss": losses[-1]}
 
 
+def probe_train_predict(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Train a few epochs on synthetic data, then predict: the loss per epoch and what the
+    outputs look like (range, row sums), the evidence for model/loss mismatches."""
+    model = build_model(keras, job["model"])
+    if job.get("compile") is not None:
+        loss = compile_model(keras, model, job["compile"])
+    else:
+        loss = None
+        phase("compile", lambda: model.compile(optimizer="adam", loss="mse"))
+    samples = int(job.get("samples", 64))
+    x, y = phase("data", lambda: synthetic_data(np, model, job["model"], loss, samples))
+    history = phase("first fit", lambda: model.fit(x, y, batch_size=BATCH, epochs=int(job.get("epochs", 3)), verbose=0))
+    predicted = np.asarray(phase("predict", lambda: model.predict(x[:BATCH], verbose=0)), dtype="float64")
+    sums = predicted.reshape(predicted.shape[0], -1).sum(axis=-1)
+    return {
+        "status": "ok",
+        "phases": ["constructor", "compile", "first fit", "predict"],
+        "losses": [float(v) for v in history.history.get("loss", [])],
+        "output_min": float(predicted.min()),
+        "output_max": float(predicted.max()),
+        "row_sum_min": float(sums.min()),
+        "row_sum_max": float(sums.max()),
+        "rows": int(predicted.shape[0]),
+    }
+
+
 def probe_construct(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
     """Call one constructor (a layer, an optimizer, an identifier lookup) with its arguments."""
     with warnings.catch_warnings(record=True) as caught:
@@ -424,6 +450,7 @@ def probe_exit(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
 PROBES: Dict[str, Callable[[Any, Any, Dict[str, Any]], Dict[str, Any]]] = {
     "train": probe_train,
     "construct": probe_construct,
+    "train_predict": probe_train_predict,
     "model_attribute": probe_model_attribute,
     "per_sample": probe_per_sample,
     "tensor_loop": probe_tensor_loop,

@@ -447,3 +447,104 @@ def unknown_keyword(site: Site) -> Check:
         return Check(job, _expects_error(keyword, f"{func.attr.value}({keyword}=...) was accepted"), "; ".join(slicer.notes))
     keyword, spec, note = _only_flagged_keyword(site)
     return Check({"probe": "construct", "call": spec}, _expects_error(keyword, f"{spec['call']}({keyword}=...) was accepted"), note)
+
+
+# --- model/loss mismatches -------------------------------------------------------------------------
+
+
+def _train_predict_job(site: Site) -> "tuple[Dict[str, Any], str]":
+    """The compiled model the finding is about, trained 3 epochs and asked to predict."""
+    call = _enclosing_call(site)
+    while not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "compile"):
+        outer = [a for a in site.source.ancestors(call) if isinstance(a, cst.Call)]
+        if not outer:
+            raise CannotRebuild("the finding is not inside a compile() call")
+        call = outer[0]
+    assert isinstance(call.func, cst.Attribute)
+    slicer = Slicer(site.source)
+    model = slicer.model(call.func.value, call)
+    job = {"probe": "train_predict", "model": model, "compile": slicer.compile_arguments(call, _flagged_argument(site))}
+    return job, "; ".join(slicer.notes)
+
+
+def _outputs(outcome: Outcome) -> str:
+    return f"predict gave outputs in [{outcome['output_min']:.3g}, {outcome['output_max']:.3g}], rows summing to {outcome['row_sum_min']:.3g}-{outcome['row_sum_max']:.3g}"
+
+
+@validator("TFL302")
+@_judged
+def logits_as_probabilities(site: Site) -> Check:
+    """Train the rebuilt model 3 epochs and predict: outputs outside [0, 1] are not the
+    probabilities the loss assumes."""
+    job, note = _train_predict_job(site)
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        status = CONFIRMED if outcome["output_min"] < 0 or outcome["output_max"] > 1 else REFUTED
+        return Verdict(status, f"{_outputs(outcome)}: {'not' if status == CONFIRMED else 'all within'} probabilities", phase="predict")
+
+    return Check(job, judge, note)
+
+
+@validator("TFL304")
+@_judged
+def categorical_loss_on_single_unit(site: Site) -> Check:
+    """Train the rebuilt model 3 epochs: a loss that stays near 0 from the first epoch has
+    nothing to learn from."""
+    job, note = _train_predict_job(site)
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok" or not outcome.get("losses"):
+            return _other_outcome(outcome)
+        losses = outcome["losses"]
+        flat = max(abs(v) for v in losses) < 1e-4
+        evidence = "loss per epoch " + ", ".join(f"{v:.3g}" for v in losses)
+        return Verdict(CONFIRMED if flat else REFUTED, evidence + (": about 0 from the start" if flat else ""), phase="first fit")
+
+    return Check(job, judge, note)
+
+
+@validator("TFL305")
+@_judged
+def sigmoid_with_categorical_loss(site: Site) -> Check:
+    """Train the rebuilt model 3 epochs and predict: rows that do not sum to 1 are not the
+    distribution a categorical cross-entropy assumes."""
+    job, note = _train_predict_job(site)
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        off = abs(outcome["row_sum_min"] - 1) > 1e-3 or abs(outcome["row_sum_max"] - 1) > 1e-3
+        return Verdict(CONFIRMED if off else REFUTED, _outputs(outcome), phase="predict")
+
+    return Check(job, judge, note)
+
+
+@validator("TFL303")
+@_judged
+def softmax_on_single_unit(site: Site) -> Check:
+    """Put the flagged layer on a 4-feature input, train 3 epochs and predict: every output
+    is exactly 1.0."""
+    call = _enclosing_call(site)
+    slicer = Slicer(site.source)
+    layers = [slicer.call(call, call)]
+    element = site.source.parents.get(call)
+    listing = site.source.parents.get(element) if isinstance(element, cst.Element) else None
+    if isinstance(element, cst.Element) and isinstance(listing, (cst.List, cst.Tuple)):  # Dense(1), Softmax()
+        position = list(listing.elements).index(element)
+        if position + 1 < len(listing.elements) and isinstance(listing.elements[position + 1].value, cst.Call):
+            following = listing.elements[position + 1].value
+            assert isinstance(following, cst.Call)
+            layers.append(slicer.call(following, following))
+    model = {"kind": "sequential", "layers": [{"call": "keras.Input", "args": [{"$tuple": [4]}], "kwargs": {}}, *layers]}
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        constant = outcome["output_min"] == outcome["output_max"] == 1.0
+        evidence = f"predict returned {'1.0 for every one' if constant else 'varying values'} of {outcome['rows']} samples after 3 epochs"
+        return Verdict(CONFIRMED if constant else REFUTED, evidence, phase="predict")
+
+    note = "the layer" + (" and the one after it" if len(layers) > 1 else " alone") + " on a 4-feature input"
+    return Check({"probe": "train_predict", "model": model, "compile": None}, judge, note)
