@@ -193,6 +193,11 @@ def _activation_value(expr: cst.BaseExpression, scope: Scope, names: Names) -> O
     return _ACTIVATION_FUNCTIONS.get(qualified or "")
 
 
+def literal_int(expr: cst.BaseExpression, scope: Optional[Scope] = None) -> Optional[int]:
+    """An integer literal, or a name bound once to one."""
+    return _int(expr, scope)
+
+
 def _int(expr: cst.BaseExpression, scope: Optional[Scope] = None) -> Optional[int]:
     if isinstance(expr, cst.Integer):
         return int(expr.evaluated_value)
