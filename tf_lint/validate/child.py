@@ -259,6 +259,31 @@ def probe_train_predict(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, A
     }
 
 
+def _first_loss(value: Any) -> float:
+    """``evaluate`` returns the loss alone, or a list that starts with it."""
+    return float(value[0] if isinstance(value, (list, tuple)) else value)
+
+
+def probe_loss_compare(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Evaluate the rebuilt model (untrained, fixed weights) under the compile as written and
+    under a variant (another loss setting): the two losses, and the warnings Keras gave."""
+    model = build_model(keras, job["model"])
+    loss = compile_model(keras, model, job["compile"])
+    x, y = phase("data", lambda: synthetic_data(np, model, job["model"], loss, BATCH * 2))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = phase("evaluate", lambda: model.evaluate(x, y, batch_size=BATCH, verbose=0))
+    compile_model(keras, model, job["variant"])  # compile keeps the weights
+    variant = phase("evaluate", lambda: model.evaluate(x, y, batch_size=BATCH, verbose=0))
+    return {
+        "status": "ok",
+        "phases": ["constructor", "compile", "evaluate"],
+        "loss_as_written": _first_loss(written),
+        "loss_variant": _first_loss(variant),
+        "warnings": [str(w.message)[:400] for w in caught],
+    }
+
+
 def probe_construct(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
     """Call one constructor (a layer, an optimizer, an identifier lookup) with its arguments."""
     with warnings.catch_warnings(record=True) as caught:
@@ -451,6 +476,7 @@ PROBES: Dict[str, Callable[[Any, Any, Dict[str, Any]], Dict[str, Any]]] = {
     "train": probe_train,
     "construct": probe_construct,
     "train_predict": probe_train_predict,
+    "loss_compare": probe_loss_compare,
     "model_attribute": probe_model_attribute,
     "per_sample": probe_per_sample,
     "tensor_loop": probe_tensor_loop,

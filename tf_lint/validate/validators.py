@@ -548,3 +548,33 @@ def softmax_on_single_unit(site: Site) -> Check:
 
     note = "the layer" + (" and the one after it" if len(layers) > 1 else " alone") + " on a 4-feature input"
     return Check({"probe": "train_predict", "model": model, "compile": None}, judge, note)
+
+
+@validator("TFL301")
+@_judged
+def probabilities_as_logits(site: Site) -> Check:
+    """Evaluate the rebuilt model with the loss as written and again with `from_logits=False`,
+    on the same weights and data: TensorFlow's warning that the output came from a softmax,
+    or two different losses (the activation applied twice, as on JAX), confirm the finding."""
+    job, note = _train_predict_job(site)
+    compiled = job["compile"]
+    loss = compiled["kwargs"].get("loss")
+    if not (isinstance(loss, dict) and "$call" in loss and loss["$call"]["kwargs"].get("from_logits") is True):
+        raise CannotRebuild("the loss is not a Keras loss object built with from_logits=True")
+    variant_loss = {"$call": {**loss["$call"], "kwargs": {**loss["$call"]["kwargs"], "from_logits": False}}}
+    variant = {**compiled, "kwargs": {**compiled["kwargs"], "loss": variant_loss}}
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        said = [w for w in outcome.get("warnings", []) if "from_logits" in w]
+        written, plain = outcome["loss_as_written"], outcome["loss_variant"]
+        measured = {"loss_as_written": written, "loss_with_from_logits_false": plain}
+        if said:
+            return Verdict(CONFIRMED, f"Keras warned: {said[0].strip(chr(34))}", phase="evaluate", measured=measured)
+        if abs(written - plain) > 1e-4:
+            evidence = f"loss {written:.4f} as written against {plain:.4f} with from_logits=False on the same weights: the activation is applied twice"
+            return Verdict(CONFIRMED, evidence, phase="evaluate", measured=measured)
+        return Verdict(REFUTED, f"the same loss either way ({written:.4f})", phase="evaluate", measured=measured)
+
+    return Check({"probe": "loss_compare", "model": job["model"], "compile": compiled, "variant": variant}, judge, note)
