@@ -578,7 +578,10 @@ def limit_memory(megabytes: Optional[int]) -> None:
     address ranges they never touch."""
     if not megabytes:
         return
-    import resource
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits; the timeout still applies
+        return
 
     cap = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))

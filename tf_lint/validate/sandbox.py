@@ -204,7 +204,10 @@ def _run_child(
 
 def _kill(process: "subprocess.Popen[str]") -> None:
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)  # the child and anything it started
+        else:
+            process.kill()
     except (ProcessLookupError, PermissionError):
         pass
     process.wait()
