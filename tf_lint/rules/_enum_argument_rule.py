@@ -11,8 +11,8 @@ from tf_lint.diagnostics import Severity
 from tf_lint.knowledge import EnumArgument
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rule import Rule
-from tf_lint.rules._identifier_rule import STRING_FIX_NOTE, constant_string, string_fix
-from tf_lint.semantics.expressions import argument, keyword
+from tf_lint.rules._identifier_rule import STRING_FIX_NOTE, string_fix
+from tf_lint.semantics.expressions import argument, constant_string, keyword
 from tf_lint.semantics.scopes import Scope
 
 

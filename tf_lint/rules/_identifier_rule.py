@@ -19,9 +19,9 @@ from tf_lint.diagnostics import Fix, Severity
 from tf_lint.knowledge import FAILS_AT_WORDS, PRODUCT_NAMES, IdentifierCategory, KerasKnowledge, keras_knowledge
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rule import Rule
-from tf_lint.semantics.expressions import argument, keyword, positional, string_value
+from tf_lint.semantics.expressions import argument, constant_string, keyword, positional, string_value
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
-from tf_lint.semantics.scopes import ASSIGN, Scope
+from tf_lint.semantics.scopes import Scope
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
@@ -210,12 +210,3 @@ def literal_strings(expr: cst.BaseExpression, scope: Scope, depth: int) -> Itera
     if text is not None:
         yield expr, text
 
-
-def constant_string(expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
-    text = string_value(expr)
-    if text is not None or not isinstance(expr, cst.Name):
-        return text
-    bindings = scope.bindings_of(expr.value)
-    if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
-        return string_value(bindings[0].value)
-    return None

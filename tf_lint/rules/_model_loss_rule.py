@@ -3,7 +3,7 @@ the model it compiles and the loss it is given (see ``tf_lint.semantics.models``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Dict, Optional, Tuple
 
 import libcst as cst
 
@@ -56,13 +56,16 @@ class ModelLossRule(Rule):
         self.defer(lambda: self._check(node, receiver, scope))
 
     def _check(self, node: cst.Call, receiver: cst.Name, scope: Scope) -> None:
-        names = self.ctx.names(scope)
-        loss = compiled_loss(node, scope, names)
-        if loss is None:
-            return
-        output = model_output(receiver, scope, names, self.adds)
-        if output is not None:
-            self.judge(node, output, loss)
+        # Every rule of the family asks the same question of the same compile(): answer once
+        # per file (the add() calls each rule recorded are the same walk's).
+        memo: Dict[int, Tuple[Optional[Output], Optional[Loss]]] = self.ctx.shared.setdefault("model-loss", {})
+        if id(node) not in memo:
+            names = self.ctx.names(scope)
+            loss = compiled_loss(node, scope, names)
+            memo[id(node)] = (model_output(receiver, scope, names, self.adds) if loss is not None else None, loss)
+        output, found_loss = memo[id(node)]
+        if output is not None and found_loss is not None:
+            self.judge(node, output, found_loss)
 
     def judge(self, compile_call: cst.Call, output: Output, loss: Loss) -> None:
         raise NotImplementedError

@@ -9,8 +9,8 @@ import libcst as cst
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rule import Rule
-from tf_lint.rules._identifier_rule import constant_string, is_keras_compile
-from tf_lint.semantics.expressions import argument, keyword
+from tf_lint.rules._identifier_rule import is_keras_compile
+from tf_lint.semantics.expressions import argument, constant_string, keyword
 from tf_lint.semantics.keras_calls import method_call
 from tf_lint.semantics.scopes import Scope
 

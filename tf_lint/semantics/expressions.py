@@ -6,6 +6,8 @@ from typing import Iterator, List, Optional
 
 import libcst as cst
 
+from tf_lint.semantics.scopes import ASSIGN, Scope
+
 
 def keyword(node: cst.Call, name: str) -> Optional[cst.Arg]:
     for arg in node.args:
@@ -78,3 +80,14 @@ def short_code(expr: cst.CSTNode, limit: int = 40) -> str:
     if len(code) <= limit:
         return code
     return (last_name(expr) if isinstance(expr, cst.BaseExpression) else "") or "..."
+
+
+def constant_string(expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
+    """A string literal, or a name bound once in its scope to one."""
+    text = string_value(expr)
+    if text is not None or not isinstance(expr, cst.Name):
+        return text
+    bindings = scope.bindings_of(expr.value)
+    if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
+        return string_value(bindings[0].value)
+    return None

@@ -15,8 +15,7 @@ from typing import Dict, List, NamedTuple, Optional
 import libcst as cst
 
 from tf_lint.names import Names
-from tf_lint.rules._identifier_rule import constant_string
-from tf_lint.semantics.expressions import argument, keyword
+from tf_lint.semantics.expressions import argument, constant_string, keyword
 from tf_lint.semantics.scopes import ASSIGN, Scope
 
 _SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})

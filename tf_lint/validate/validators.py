@@ -13,6 +13,8 @@ from typing import Any, Callable, Dict, Optional, Union
 
 import libcst as cst
 
+from tf_lint.knowledge.api import MISSING, api_path, lookup
+from tf_lint.names import module_name
 from tf_lint.validate.checks import Check, Outcome, Site, validator
 from tf_lint.validate.slicer import CannotRebuild, Slicer
 from tf_lint.validate.verdicts import CONFIRMED, INCONCLUSIVE, REFUTED, Verdict, inconclusive
@@ -398,8 +400,6 @@ def _accumulation(loop: cst.For) -> Optional["tuple[bool, float]"]:
 def missing_name(site: Site) -> Check:
     """Look the name up in the installed library, attribute by attribute from `keras` (or
     `tensorflow`, when it is installed): the `AttributeError` confirms it. Nothing is called."""
-    from tf_lint.knowledge.api import MISSING, api_path, lookup
-
     written = _written_name(site)
     path = api_path(written) if written else None
     if path is None:
@@ -414,8 +414,6 @@ def missing_name(site: Site) -> Check:
 
 def _written_name(site: Site) -> Optional[str]:
     """The flagged dotted name as imported (``tf.keras.layers.Dens`` -> ``tensorflow.keras.layers.Dens``)."""
-    from tf_lint.names import module_name
-
     node = site.node
     if not isinstance(node, (cst.Name, cst.Attribute)):
         return None
