@@ -71,6 +71,23 @@ class EnumArgument(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less im
         return value in self.values if self.case_sensitive else value.lower() in {v.lower() for v in self.values}
 
 
+class SavingRule(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each
+    """The file-name endings one saving entry point accepts, and the error it raises otherwise."""
+
+    accepted: Tuple[str, ...]
+    error: str  # "ValueError: ... filepath={path} ...", measured
+
+    def accepts(self, path: str) -> bool:
+        return path.endswith(self.accepted)
+
+
+class WarnedKeyword(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each
+    """A keyword a Keras 3 constructor accepts with a deprecation warning."""
+
+    warning: str
+    use: Optional[str]  # the keyword to use instead, when the warning names one
+
+
 class KerasKnowledge(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each
     keras_version: str
     categories: Dict[str, IdentifierCategory]
@@ -78,6 +95,10 @@ class KerasKnowledge(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less 
     metrics_must_be_a_list: bool
     layer_arguments: Dict[str, Dict[str, Tuple[str, Optional[int]]]]  # layer -> argument -> (category, position)
     enum_arguments: Dict[str, Dict[str, EnumArgument]]  # "keras.layers.Conv2D" -> argument -> accepted values
+    # Saving entry point ("save", "ModelCheckpoint(save_weights_only=True)"...) -> what it accepts.
+    saving: Dict[str, SavingRule] = {}
+    # "keras.layers.Embedding" -> keyword -> what Keras 3 warns when it is passed (still accepted).
+    warned_keywords: Dict[str, Dict[str, WarnedKeyword]] = {}
 
     @property
     def losses(self) -> IdentifierCategory:
@@ -137,6 +158,13 @@ def keras_knowledge(major: str = "3") -> KerasKnowledge:
                 for argument, entry in arguments.items()
             }
             for callable_name, arguments in raw["enum_arguments"].items()
+        },
+        saving={
+            entry: SavingRule(tuple(facts["accepted"]), str(facts["error"])) for entry, facts in raw.get("saving", {}).items()
+        },
+        warned_keywords={
+            layer: {keyword: WarnedKeyword(str(e["warning"]), e["use"]) for keyword, e in keywords.items()}
+            for layer, keywords in raw.get("warned_keywords", {}).items()
         },
     )
 

@@ -386,7 +386,114 @@ def generate(package: str = "keras") -> Dict[str, Any]:
         "compile": _compile_facts(),
         "layer_arguments": _layer_arguments(),
         "enum_arguments": _enum_arguments(),
+        # Only Keras 3 is measured: tf-keras 2 saves SavedModel directories and takes any suffix.
+        "saving": _saving_facts() if package == "keras" else {},
+        "warned_keywords": _warned_keywords() if package == "keras" else {},
     }
+
+
+# Suffixes tried on each saving entry point; which are accepted is measured, not assumed.
+_SAVE_SUFFIXES = ("", ".keras", ".h5", ".hdf5", ".weights.h5", ".tf", ".ckpt", ".pb", ".weights.json", "/")
+
+
+def _saving_facts() -> Dict[str, Any]:
+    """Which file-name endings each Keras 3 saving entry point accepts, and what it raises otherwise.
+
+    A tiny compiled model is saved, checkpointed and loaded in a temporary directory with each
+    suffix in ``_SAVE_SUFFIXES``. A suffix is *accepted* unless the call raises the same error
+    as a path with no suffix at all (a load may fail for another reason, e.g. a weights file
+    holds no model config: that is not the format check).
+    """
+    import tempfile
+    import warnings
+
+    keras = _package()
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(loss="mse")
+    entries = {
+        "save": lambda path: model.save(path),
+        "save_weights": lambda path: model.save_weights(path),
+        "load_model": lambda path: keras.models.load_model(path),
+        "load_weights": lambda path: model.load_weights(path),
+        "ModelCheckpoint": lambda path: keras.callbacks.ModelCheckpoint(path),
+        "ModelCheckpoint(save_weights_only=True)": lambda path: keras.callbacks.ModelCheckpoint(path, save_weights_only=True),
+    }
+    facts: Dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stem = os.path.join(folder, "m")
+
+        def outcome(call: Callable[[str], Any], suffix: str) -> Optional[str]:
+            path = stem + suffix
+            try:
+                call(path)
+            except Exception as error:  # noqa: BLE001 - the message is the fact
+                first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                return f"{type(error).__name__}: {first}".replace(path, "{path}")
+            return None
+
+        # Saves first, so the loads find files of each kind.
+        for entry in ("save", "save_weights", "ModelCheckpoint", "ModelCheckpoint(save_weights_only=True)", "load_model", "load_weights"):
+            call = entries[entry]
+            rejection = outcome(call, "")
+            if rejection is None:
+                continue  # accepts anything: nothing to check
+            results = {suffix: outcome(call, suffix) for suffix in _SAVE_SUFFIXES if suffix}
+            facts[entry] = {
+                "accepted": sorted(suffix for suffix, error in results.items() if error != rejection),
+                "error": rejection,
+            }
+    return facts
+
+
+# Values tried, in order, for a keyword a layer pops from ``**kwargs`` (the first one the
+# constructor accepts is used to see whether it warns).
+_KEYWORD_PROBES: Tuple[Any, ...] = (True, 2, 0.2, (2,), "x")
+
+
+def _warned_keywords() -> Dict[str, Dict[str, Dict[str, Any]]]:
+    """Keyword arguments a Keras 3 layer still accepts but warns about (``Embedding(input_length=)``).
+
+    Candidates are the names a layer's ``__init__`` reads out of ``**kwargs`` (Keras 2
+    spellings it kept for compatibility). Each is passed alone to the constructor with probe
+    values; the first value the constructor accepts shows whether it warns, and the warning
+    text is recorded. ``use`` is the replacement the warning names (``Use `shape` instead``).
+    """
+    import warnings
+
+    from tf_lint.knowledge.api_generate import _popped_keywords
+
+    keras = _package()
+    table: Dict[str, Dict[str, Dict[str, Any]]] = {}
+    for name in sorted(_public_names(keras.layers)):
+        cls = getattr(keras.layers, name)
+        if not (inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)) or not _builds(cls):
+            continue
+        signature = set(inspect.signature(cls).parameters)
+        candidates: Set[str] = set()
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is not None and klass is not keras.layers.Layer:
+                candidates |= _popped_keywords(init)
+            if klass is keras.layers.Layer:
+                break
+        for keyword in sorted(candidates - signature):
+            for value in _KEYWORD_PROBES:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    try:
+                        _build(cls, **{keyword: value})
+                    except Exception:  # noqa: BLE001
+                        continue
+                messages = [str(w.message) for w in caught if keyword in str(w.message)]
+                if messages:
+                    use = re.search(r"[Uu]se `(\w+)` instead", messages[0])
+                    table.setdefault(f"keras.layers.{name}", {})[keyword] = {
+                        "warning": " ".join(messages[0].split()),
+                        "use": use.group(1) if use and use.group(1) in signature else None,
+                    }
+                break
+    return table
 
 
 MIGRATION_FILE = "keras-2-to-3.json"
