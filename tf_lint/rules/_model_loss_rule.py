@@ -62,7 +62,8 @@ class ModelLossRule(Rule):
         if id(node) not in memo:
             names = self.ctx.names(scope)
             loss = compiled_loss(node, scope, names)
-            memo[id(node)] = (model_output(receiver, scope, names, self.adds) if loss is not None else None, loss)
+            output = model_output(receiver, scope, self.ctx.names, self.adds, self.ctx.tracing.functions) if loss is not None else None
+            memo[id(node)] = (output, loss)
         output, found_loss = memo[id(node)]
         if output is not None and found_loss is not None:
             self.judge(node, output, found_loss)

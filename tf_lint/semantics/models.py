@@ -10,13 +10,14 @@ Anything else is unknown, and unknown never produces a finding.
 
 from __future__ import annotations
 
-from typing import Dict, List, NamedTuple, Optional
+from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 import libcst as cst
 
 from tf_lint.names import Names
 from tf_lint.semantics.expressions import argument, constant_string, keyword
 from tf_lint.semantics.scopes import ASSIGN, Scope
+from tf_lint.semantics.tracing import FunctionInfo
 
 _SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
 _FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
@@ -32,6 +33,7 @@ _ACTIVATION_FUNCTIONS = {
     "tensorflow.nn.relu": "relu",
 }
 UNKNOWN = None
+FunctionScopes = Mapping[cst.CSTNode, FunctionInfo]  # a FunctionDef -> its scope (TracingFacts.functions)
 
 
 class Output(NamedTuple):
@@ -66,31 +68,98 @@ class AddCalls:
         self.calls.setdefault(id(scope), {}).setdefault(name, []).append(layer)
 
     def of(self, scope: Scope, name: str) -> List[Optional[cst.BaseExpression]]:
+        """Every ``add`` made on ``name`` in ``scope``; None entries cannot be followed."""
         return self.calls.get(id(scope), {}).get(name, [])
 
 
-def model_output(receiver: cst.BaseExpression, scope: Scope, names: Names, adds: AddCalls) -> Optional[Output]:
-    if not isinstance(receiver, cst.Name):
+class ModelSource(NamedTuple):
+    """Where a model is built: the ``Sequential(...)``/``Model(...)`` call, the scope it is
+    written in, and the name it is bound to there (None: returned directly)."""
+
+    constructor: cst.Call
+    scope: Scope
+    name: Optional[str]
+    callers: Tuple[Tuple[Scope, str], ...] = ()  # names bound to a builder's result on the way
+
+
+def model_source(receiver: cst.BaseExpression, scope: Scope, functions: FunctionScopes) -> Optional[ModelSource]:
+    """The constructor call of the model ``receiver`` names, following ``model = build()``
+    into an undecorated function of the file with one ``return`` (at most three levels)."""
+    name: Optional[str] = None
+    callers: List[Tuple[Scope, str]] = []
+    expr: cst.BaseExpression = receiver
+    for _ in range(4):
+        if isinstance(expr, cst.Name):
+            owner = scope.owner_of(expr.value)
+            if owner is None:
+                return None
+            bindings = owner.bindings.get(expr.value, [])
+            if len(bindings) != 1 or bindings[0].kind != ASSIGN or not isinstance(bindings[0].value, cst.Call):
+                return None
+            name, scope, expr = expr.value, owner, bindings[0].value
+            continue
+        if not isinstance(expr, cst.Call):
+            return None
+        builder = _builder(expr, scope, functions)
+        if builder is None:
+            return ModelSource(expr, scope, name, tuple(callers))
+        if name is not None:
+            callers.append((scope, name))
+        expr, scope = builder
+        name = None
+    return None
+
+
+def _builder(call: cst.Call, scope: Scope, functions: FunctionScopes) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+    """``build_model(...)``: the expression its single ``return`` gives, in the function's scope."""
+    if not isinstance(call.func, cst.Name):
         return None
-    owner = scope.owner_of(receiver.value)
-    if owner is None:
+    bindings = scope.bindings_of(call.func.value)
+    if len(bindings) != 1 or not isinstance(bindings[0].definition, cst.FunctionDef):
         return None
-    bindings = owner.bindings.get(receiver.value, [])
-    if len(bindings) != 1 or bindings[0].kind != ASSIGN or not isinstance(bindings[0].value, cst.Call):
+    definition = bindings[0].definition
+    inner = functions.get(definition)
+    if inner is None or definition.decorators:
         return None
-    built = bindings[0].value
+    returns = _returns(definition.body)
+    if len(returns) != 1 or returns[0].value is None:
+        return None
+    return returns[0].value, inner.scope
+
+
+def _returns(body: cst.BaseSuite) -> List[cst.Return]:
+    """The function's own ``return`` statements (not those of nested functions or classes)."""
+    found: List[cst.Return] = []
+    stack: List[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return):
+            found.append(node)
+        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.BaseExpression)):
+            stack.extend(node.children)
+    return found
+
+
+def model_output(
+    receiver: cst.BaseExpression, scope: Scope, names_in: Callable[[Scope], Names], adds: AddCalls, functions: FunctionScopes
+) -> Optional[Output]:
+    source = model_source(receiver, scope, functions)
+    if source is None:
+        return None
+    built, owner = source.constructor, source.scope
+    names = names_in(owner)
     qualified = names.resolve(built.func)
+    if any(adds.of(caller, caller_name) for caller, caller_name in source.callers):
+        return None  # layers added to the builder's result: the builder's last layer is not the output
+    added = adds.of(owner, source.name) if source.name is not None else []
     if qualified in _SEQUENTIAL:
         layers = _literal_layers(built)
-        if layers is None:
-            return None
-        added = adds.of(owner, receiver.value)
-        if any(layer is None for layer in added):
+        if layers is None or any(layer is None for layer in added):
             return None
         return _sequential_output([*layers, *(layer for layer in added if layer is not None)], owner, names)
     if qualified in _FUNCTIONAL:
         outputs = argument(built, "outputs", 1)
-        if outputs is None or adds.of(owner, receiver.value):
+        if outputs is None or added:
             return None
         return _functional_output(outputs.value, owner, names)
     return None
