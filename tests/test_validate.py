@@ -296,7 +296,8 @@ def _expected_verdicts(path: Path) -> Dict[int, str]:
 
 API_NAMES = FIXTURES / "validate" / "api_names.py"
 MODEL_LOSS = FIXTURES / "validate" / "model_loss.py"
-VERDICT_FIXTURES = [TRAINING, API_NAMES, MODEL_LOSS]
+MODELS_AND_SAVING = FIXTURES / "validate" / "models_and_saving.py"
+VERDICT_FIXTURES = [TRAINING, API_NAMES, MODEL_LOSS, MODELS_AND_SAVING]
 
 
 @pytest.fixture(scope="module")

@@ -223,11 +223,25 @@ def compile_model(keras: Any, model: Any, spec: Dict[str, Any]) -> Any:
 # --- probes -----------------------------------------------------------------------------------
 
 
+def encoded_labels(np: Any, spec: Dict[str, Any], samples: int) -> Any:
+    """Labels encoded as the user's code encodes them: ``{"encoding": "one-hot"|"integer",
+    "classes": k}`` (the evidence for label/loss mismatches)."""
+    rng = np.random.default_rng(1)
+    classes = int(spec["classes"])
+    ids = rng.integers(0, classes, size=(samples,))
+    if spec["encoding"] == "one-hot":
+        return np.eye(classes, dtype="float32")[ids]
+    return ids.astype("int32")
+
+
 def probe_train(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
-    """Construct, compile, then one training step on a synthetic batch."""
+    """Construct, compile, then one training step on a synthetic batch (labels as the job
+    says, when it says)."""
     model = build_model(keras, job["model"])
     loss = compile_model(keras, model, job["compile"])
     x, y = phase("data", lambda: synthetic_data(np, model, job["model"], loss, BATCH))
+    if job.get("labels") is not None:
+        y = encoded_labels(np, job["labels"], BATCH)
     history = phase("first fit", lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0))
     losses = history.history.get("loss", [None])
     return {"status": "ok", "phases": ["constructor", "compile", "first fit"], "loss": losses[-1]}
@@ -282,6 +296,93 @@ def probe_loss_compare(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, An
         "loss_variant": _first_loss(variant),
         "warnings": [str(w.message)[:400] for w in caught],
     }
+
+
+def probe_training_modes(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Call the rebuilt model on one batch with no training flag, with training=False, and
+    twice with training=True: which calls agree, and whether BatchNormalization's moving
+    statistics moved (the evidence for training-mode mistakes)."""
+    model = build_model(keras, job["model"])
+    x, _ = phase("data", lambda: synthetic_data(np, model, job["model"], "mse", BATCH))
+
+    def moving() -> List[float]:
+        return [float(np.asarray(v).sum()) for v in model.non_trainable_weights if "moving" in v.path]
+
+    before = moving()
+    plain = np.asarray(phase("call", lambda: model(x)))
+    after_plain = moving()
+    inference = np.asarray(phase("call", lambda: model(x, training=False)))
+    first = np.asarray(phase("call", lambda: model(x, training=True)))
+    second = np.asarray(phase("call", lambda: model(x, training=True)))
+    return {
+        "status": "ok",
+        "phases": ["constructor", "call"],
+        "plain_equals_inference": bool(np.allclose(plain, inference)),
+        "plain_equals_training": bool(np.allclose(plain, first)),
+        "training_calls_differ": not bool(np.allclose(first, second)),
+        "plain_moved_statistics": before != after_plain,
+        "training_moved_statistics": after_plain != moving(),
+        "has_moving_statistics": bool(before),
+    }
+
+
+def probe_compile_loop(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Train a small model for three iterations of ``compile(...)`` + ``fit(epochs=1)`` with
+    the optimizer as written, then three epochs after a single compile: the optimizer's step
+    counter after each."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((BATCH * 2, 4)).astype("float32")
+    y = rng.standard_normal((BATCH * 2, 1)).astype("float32")
+
+    def fresh() -> Any:
+        return keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+
+    def compile_again(model: Any) -> None:
+        optimizer = value(keras, job["optimizer"]) if job.get("optimizer") is not None else "rmsprop"
+        phase("compile", lambda: model.compile(optimizer=optimizer, loss="mse"))
+
+    looped = fresh()
+    for _ in range(3):
+        compile_again(looped)
+        phase("fit", lambda: looped.fit(x, y, batch_size=BATCH, epochs=1, verbose=0))
+    once = fresh()
+    compile_again(once)
+    for _ in range(3):
+        phase("fit", lambda: once.fit(x, y, batch_size=BATCH, epochs=1, verbose=0))
+    return {
+        "status": "ok",
+        "phases": ["compile", "fit"],
+        "steps": 6,
+        "iterations_compiled_in_loop": int(np.asarray(looped.optimizer.iterations)),
+        "iterations_compiled_once": int(np.asarray(once.optimizer.iterations)),
+    }
+
+
+# Saving entry points a job may name, with how to call each on a small model.
+_SAVERS: Dict[str, Callable[[Any, Any, str], Any]] = {
+    "save": lambda keras, model, path: model.save(path),
+    "save_weights": lambda keras, model, path: model.save_weights(path),
+    "load_weights": lambda keras, model, path: model.load_weights(path),
+    "load_model": lambda keras, model, path: keras.models.load_model(path),
+    "ModelCheckpoint": lambda keras, model, path: keras.callbacks.ModelCheckpoint(path),
+    "ModelCheckpoint(save_weights_only=True)": lambda keras, model, path: keras.callbacks.ModelCheckpoint(path, save_weights_only=True),
+}
+
+
+def probe_save(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Save, load or checkpoint a small compiled model under the file name the user wrote
+    (its last path component only, inside this process's temporary working directory)."""
+    saver = _SAVERS.get(job["entry"])
+    if saver is None:
+        raise Unsupported(f"no saving entry point {job['entry']!r}")
+    name = os.path.basename(str(job["name"]).rstrip("/")) or "model"
+    if name in (".", ".."):
+        raise Unsupported("the path has no file name")
+    path = os.path.join(os.getcwd(), name)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(loss="mse")
+    phase(job["entry"], lambda: saver(keras, model, path))
+    return {"status": "ok", "phases": [job["entry"]]}
 
 
 def probe_construct(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
@@ -483,6 +584,9 @@ PROBES: Dict[str, Callable[[Any, Any, Dict[str, Any]], Dict[str, Any]]] = {
     "unbatched_dataset": probe_unbatched_dataset,
     "attribute_path": probe_attribute_path,
     "method_keyword": probe_method_keyword,
+    "training_modes": probe_training_modes,
+    "compile_loop": probe_compile_loop,
+    "save": probe_save,
     "sleep": probe_sleep,
     "allocate": probe_allocate,
     "exit": probe_exit,

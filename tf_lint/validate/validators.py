@@ -576,3 +576,218 @@ def probabilities_as_logits(site: Site) -> Check:
         return Verdict(REFUTED, f"the same loss either way ({written:.4f})", phase="evaluate", measured=measured)
 
     return Check({"probe": "loss_compare", "model": job["model"], "compile": compiled, "variant": variant}, judge, note)
+
+
+# --- labels, training modes, compile in loops, saving ----------------------------------------------
+
+
+def _shape_error(what: str) -> Callable[[Outcome], Verdict]:
+    """Confirmed when the first fit raised about shapes or ranks; refuted when it trained."""
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") == "ok":
+            return Verdict(REFUTED, f"{what} trained one step without error (loss {outcome.get('loss') or 0:.4g})", phase="first fit")
+        message = outcome.get("message", "")
+        if outcome.get("status") == "raised" and outcome.get("phase") == "first fit" and re.search(r"shape|rank|ndim", message):
+            return Verdict(CONFIRMED, _raised(outcome), phase="first fit")
+        return _other_outcome(outcome)
+
+    return judge
+
+
+def _fitted_model(site: Site) -> "tuple[Dict[str, Any], Dict[str, Any], Slicer]":
+    """The model a ``fit(x, y)`` finding trains, and its compile arguments."""
+    call = _enclosing_call(site)
+    receiver, method = _receiver_and_method(call)
+    if method != "fit" or not isinstance(receiver, cst.Name):
+        raise CannotRebuild("the finding is not in a fit() call on a named model")
+    slicer = Slicer(site.source)
+    model = slicer.model(receiver, call)
+    compiled = slicer.compile_arguments(slicer.compile_of(receiver.value, call))
+    return model, compiled, slicer
+
+
+_MESSAGE_ENCODING = re.compile(r"holds (one-hot|integer) labels")
+
+
+@validator("TFL307")
+@_judged
+def label_encoding_loss_mismatch(site: Site) -> Check:
+    """Train the rebuilt, compiled model one step on labels encoded as the file encodes
+    them (one-hot rows or class ids, one per output unit)."""
+    found = _MESSAGE_ENCODING.search(site.diagnostic.message)
+    if found is None:
+        raise CannotRebuild("the finding does not say how the labels are encoded")
+    model, compiled, slicer = _fitted_model(site)
+    units = _output_units(model)
+    labels = {"encoding": found.group(1), "classes": units}
+    job = {"probe": "train", "model": model, "compile": compiled, "labels": labels}
+    return Check(job, _shape_error(f"the model with {found.group(1)} labels"), "; ".join(slicer.notes))
+
+
+_MESSAGE_CLASSES = re.compile(r"with (\d+) classes")
+
+
+@validator("TFL308")
+@_judged
+def output_units_vs_classes(site: Site) -> Check:
+    """Train the rebuilt, compiled model one step on one-hot labels with the number of
+    classes the file's labels have."""
+    found = _MESSAGE_CLASSES.search(site.diagnostic.message)
+    if found is None:
+        raise CannotRebuild("the finding does not give the number of classes")
+    compile_call = _compile_of_defined_model(site)
+    slicer = Slicer(site.source)
+    assert isinstance(compile_call.func, cst.Attribute)
+    model = slicer.model(compile_call.func.value, compile_call)
+    labels = {"encoding": "one-hot", "classes": int(found.group(1))}
+    job = {"probe": "train", "model": model, "compile": slicer.compile_arguments(compile_call), "labels": labels}
+    return Check(job, _shape_error("the model"), "; ".join(slicer.notes))
+
+
+def _compile_of_defined_model(site: Site) -> cst.Call:
+    """The first ``<name>.compile(...)`` after the assignment that builds the flagged layer's model."""
+    assign = next((a for a in site.source.ancestors(site.node) if isinstance(a, cst.Assign)), None)
+    if assign is None or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        raise CannotRebuild("the output layer is not part of a model assigned to a name")
+    name = assign.targets[0].target.value
+    after = site.source.end(assign)
+    candidates = [
+        node
+        for node in site.source.positions
+        if isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "compile"
+        and isinstance(node.func.value, cst.Name)
+        and node.func.value.value == name
+        and site.source.start(node) > after
+    ]
+    if not candidates:
+        raise CannotRebuild(f"{name} is not compiled after it is built")
+    return min(candidates, key=site.source.start)
+
+
+def _output_units(model: Dict[str, Any]) -> int:
+    layers = model.get("layers") if model.get("kind") == "sequential" else None
+    last = layers[-1] if layers else None
+    units = last.get("kwargs", {}).get("units") if isinstance(last, dict) else None
+    if units is None and isinstance(last, dict) and last.get("args"):
+        units = last["args"][0]
+    if not isinstance(units, int):
+        raise CannotRebuild("the output layer's width is not a literal the slicer can read")
+    return units
+
+
+@validator("TFL310")
+@_judged
+def missing_training_flag(site: Site) -> Check:
+    """Call the rebuilt model on one batch without a training flag, with training=False and
+    with training=True: the flagless call behaving like inference is the finding."""
+    call = _enclosing_call(site)
+    slicer = Slicer(site.source)
+    model = slicer.model(call.func, call)
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        inference_like = outcome["plain_equals_inference"] and not outcome["plain_moved_statistics"]
+        differs = not outcome["plain_equals_training"] or outcome["training_moved_statistics"]
+        if inference_like and differs:
+            evidence = "model(x) returned exactly what model(x, training=False) returns"
+            if outcome["has_moving_statistics"]:
+                evidence += " and left the BatchNormalization moving statistics unchanged, which training=True moves"
+            else:
+                evidence += ", unlike model(x, training=True)"
+            return Verdict(CONFIRMED, evidence, phase="call")
+        return Verdict(REFUTED, "model(x) behaves like model(x, training=True), or no layer depends on the mode", phase="call")
+
+    return Check({"probe": "training_modes", "model": model}, judge, "; ".join(slicer.notes))
+
+
+@validator("TFL311")
+@_judged
+def training_true_at_inference(site: Site) -> Check:
+    """Call the rebuilt model twice with training=True on the same batch: different outputs,
+    or moved BatchNormalization statistics, show inference is not deterministic."""
+    call = _enclosing_call(site)
+    slicer = Slicer(site.source)
+    model = slicer.model(call.func, call)
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        if outcome["training_calls_differ"]:
+            return Verdict(CONFIRMED, "two training=True calls on the same batch returned different outputs", phase="call")
+        if outcome["training_moved_statistics"]:
+            return Verdict(CONFIRMED, "a training=True call moved the BatchNormalization moving statistics", phase="call")
+        if not outcome["plain_equals_training"]:
+            return Verdict(CONFIRMED, "training=True gave other outputs than training=False on the same batch", phase="call")
+        return Verdict(REFUTED, "training=True gave the same outputs as inference: no layer depends on the mode", phase="call")
+
+    return Check({"probe": "training_modes", "model": model}, judge, "; ".join(slicer.notes))
+
+
+@validator("TFL313")
+@_judged
+def compile_in_loop(site: Site) -> Check:
+    """Three iterations of the flagged compile() with one epoch of fit() each, against one
+    compile() and three epochs: the optimizer's step counter tells whether its state restarted."""
+    call = _enclosing_call(site)
+    slicer = Slicer(site.source)
+    compiled = slicer.compile_arguments(call)
+    job = {"probe": "compile_loop", "optimizer": compiled["kwargs"].get("optimizer")}
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        looped, once = outcome["iterations_compiled_in_loop"], outcome["iterations_compiled_once"]
+        measured = {"iterations_compiled_in_loop": looped, "iterations_compiled_once": once}
+        evidence = f"after 3 x (compile + 1 epoch of 2 steps) the optimizer has counted {looped} steps, against {once} when compiled once"
+        return Verdict(CONFIRMED if looped < once else REFUTED, evidence, phase="fit", measured=measured)
+
+    return Check(job, judge, "; ".join([*slicer.notes, "on a one-layer model with the optimizer as written"]))
+
+
+_SAVE_ENTRIES = {
+    "ModelCheckpoint()": "ModelCheckpoint",
+    "load_model()": "load_model",
+    "save_model()": "save",
+}
+
+
+@validator("TFL609")
+@_judged
+def save_format(site: Site) -> Check:
+    """Save, load or checkpoint a small model under the file name as written, in the
+    sandbox's temporary directory."""
+    call = _enclosing_call(site)
+    name = _flagged_text(site)
+    if name is None:
+        raise CannotRebuild("the path is not a string literal")
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value in ("save", "save_weights", "load_weights"):
+        entry = call.func.attr.value
+    else:
+        called = site.diagnostic.message.split(" ", 1)[0]
+        entry = _SAVE_ENTRIES.get(called, "")
+        if entry == "ModelCheckpoint" and "save_weights_only=True" in site.source.code(call).replace(" ", ""):
+            entry = "ModelCheckpoint(save_weights_only=True)"
+    if not entry:
+        raise CannotRebuild("the saving call is not one the validator knows")
+    return Check({"probe": "save", "entry": entry, "name": name}, _expects_error("filepath", f"{entry}({name!r}) ran"), "a small model, the path's file name in a temporary directory")
+
+
+@validator("TFL610")
+@_judged
+def deprecated_layer_keyword(site: Site) -> Check:
+    """Construct the layer with the flagged keyword alone; Keras' deprecation warning confirms."""
+    keyword, spec, note = _only_flagged_keyword(site)
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        said = [w for w in outcome.get("warnings", []) if keyword in w]
+        if said:
+            return Verdict(CONFIRMED, f"{spec['call']}({keyword}=...) was accepted with the warning: {said[0]}", phase="constructor")
+        return Verdict(REFUTED, f"{spec['call']}({keyword}=...) was accepted without a warning")
+
+    return Check({"probe": "construct", "call": spec}, judge, note)
