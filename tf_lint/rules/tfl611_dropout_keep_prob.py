@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Optional
 
 import libcst as cst
@@ -40,7 +41,8 @@ class DropoutKeepProb(Rule):
     """
     known_problems = f"""
         Literal rates below {_SUSPICIOUS_RATE} are taken at their word (0.5 is a common,
-        deliberate rate), and so are names that do not contain "keep". `tf.compat.v1.nn.dropout`
+        deliberate rate), and so are names that do not contain "keep", and literals in test
+        files (`test_*.py`, `*_test.py`), which drop most units on purpose. `tf.compat.v1.nn.dropout`
         still takes `keep_prob` and is not flagged.
     """
     fix_safety = "unsafe"
@@ -69,7 +71,7 @@ class DropoutKeepProb(Rule):
         value = rate.value
         number = _number(value)
         if number is not None:
-            if not _SUSPICIOUS_RATE <= number < 1:
+            if not _SUSPICIOUS_RATE <= number < 1 or _is_test_file(self.ctx.path):
                 return
             effect = f"drops {number:.0%} of the units"
             replacement = f"{1 - number:.6g}"
@@ -79,6 +81,12 @@ class DropoutKeepProb(Rule):
         else:
             return
         self.report(value, fix=Fix(replacement, safe=False, title=f"use rate={replacement}"), value=short_code(value), effect=effect)
+
+
+def _is_test_file(path: str) -> bool:
+    """Tests use high drop rates on purpose (to make sparse inputs, to check the layer)."""
+    name = os.path.basename(path)
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
 def _number(expr: cst.BaseExpression) -> Optional[float]:

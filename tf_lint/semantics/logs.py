@@ -37,6 +37,8 @@ _GUARDS = frozenset(
 )
 _EPSILON_FUNCTIONS = frozenset({"keras.backend.epsilon", "keras.config.epsilon"})
 _EPSILON_NAME = re.compile(r"eps|tiny|smooth|small", re.IGNORECASE)
+# Parameter names that hold predicted probabilities (``y_pred``, ``probs``, ``x_hat``...).
+_PREDICTION_NAME = re.compile(r"pred|prob|output|hat|recon|^p$|^q$|^p_|_p$", re.IGNORECASE)
 
 
 class Normalised(NamedTuple):
@@ -90,7 +92,7 @@ def guarded(expr: cst.BaseExpression, scope: Scope, names: Names, _depth: int = 
                 guarded(expr.left, scope, names, _depth + 1) and guarded(expr.right, scope, names, _depth + 1)
             )
         if isinstance(expr.operator, cst.Subtract):  # ``1 - p`` is 0 where p is 1
-            return guarded(expr.right, scope, names, _depth + 1)
+            return _has_epsilon(expr.left, names) or guarded(expr.right, scope, names, _depth + 1)
         return True
     if isinstance(expr, cst.Subscript):
         return guarded(expr.value, scope, names, _depth + 1)
@@ -100,9 +102,22 @@ def guarded(expr: cst.BaseExpression, scope: Scope, names: Names, _depth: int = 
             return guarded(value, scope, names, _depth + 1)
         owner = scope.owner_of(expr.value)
         bindings = owner.bindings.get(expr.value, []) if owner is not None else []
-        # A parameter never rebound (``y_pred``) is unguarded; a rebound one may have been clipped.
-        return not (owner is not None and len(bindings) == 1 and expr.value in owner.params)
+        # A prediction parameter never rebound (``y_pred``) is unguarded; a rebound one may have
+        # been clipped, and other parameters (``smoothing``) are not probabilities.
+        parameter = owner is not None and len(bindings) == 1 and expr.value in owner.params
+        return not (parameter and _PREDICTION_NAME.search(expr.value))
     return True  # attributes and the rest: unknown
+
+
+def _has_epsilon(expr: cst.BaseExpression, names: Names) -> bool:
+    """``1e-7 + 1`` in ``1e-7 + 1 - p``: the author added an epsilon to the left operand."""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return any(_epsilon_like(side, names) and not _is_one(side) for side in (expr.left, expr.right))
+    return False
+
+
+def _is_one(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, (cst.Integer, cst.Float)) and float(expr.evaluated_value) == 1.0
 
 
 def _epsilon_like(expr: cst.BaseExpression, names: Names) -> bool:
