@@ -284,6 +284,12 @@ _LOSS_CLASSES = {
     "keras.losses.BinaryCrossentropy": "binary_crossentropy",
     "keras.losses.BinaryFocalCrossentropy": "binary_focal_crossentropy",
     "keras.losses.CategoricalFocalCrossentropy": "categorical_focal_crossentropy",
+    "keras.losses.MeanSquaredError": "mean_squared_error",
+    "keras.losses.MeanAbsoluteError": "mean_absolute_error",
+    "keras.losses.MeanAbsolutePercentageError": "mean_absolute_percentage_error",
+    "keras.losses.MeanSquaredLogarithmicError": "mean_squared_logarithmic_error",
+    "keras.losses.Huber": "huber",
+    "keras.losses.LogCosh": "log_cosh",
 }
 _LOSS_ALIASES = {"crossentropy": "categorical_crossentropy", "ce": "categorical_crossentropy", "bce": "binary_crossentropy"}
 
@@ -320,5 +326,11 @@ def compiled_loss(compile_call: cst.Call, scope: Scope, names: Names) -> Optiona
     return Loss(qualified.rsplit(".", 1)[1], False, given)  # keras.losses.binary_crossentropy
 
 
+REGRESSION = frozenset(
+    {
+        "mean_squared_error", "mse", "mean_absolute_error", "mae", "mean_absolute_percentage_error", "mape",
+        "mean_squared_logarithmic_error", "msle", "huber", "log_cosh", "logcosh",
+    }
+)
 CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy"})
 PROBABILISTIC = CATEGORICAL | frozenset({"binary_crossentropy", "binary_focal_crossentropy"})
