@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from tf_lint.context import FileContext
 
 _TRAINING = frozenset({"fit", "train_on_batch"})
+# Methods that leave the model as it is; any other call on it in the loop (``grow()``, ``pop()``,
+# ``load_weights()``) may change what needs compiling.
+_HARMLESS = _TRAINING | frozenset({"compile", "evaluate", "predict", "summary", "save", "save_weights", "test_on_batch", "predict_on_batch"})
 
 
 class CompileInLoop(Rule):
@@ -47,14 +50,22 @@ class CompileInLoop(Rule):
     """
     known_problems = """
         Not flagged: a model rebuilt in the loop (a hyper-parameter sweep), a loop that changes
-        `trainable` (recompiling is required then: fine-tuning phases), and an optimizer passed
-        as a variable (it may be the same object every time).
+        `trainable` or calls another method on the model (`grow()`, `pop()`: recompiling is
+        required then), a `compile()` with keywords Keras' own does not take (a model class's
+        override), and an optimizer passed as a variable (it may be the same object every time).
     """
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
         self._trained: Set[Tuple[int, str]] = set()  # (id(loop node), model name) trained in that loop
         self._trainable_loops: Set[int] = set()  # loops whose body assigns ``x.trainable``
+        self._changed: Set[Tuple[int, str]] = set()  # (id(loop node), model name) with another method called
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if self.ctx.loops and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            if func.attr.value not in _HARMLESS:
+                self._changed.update((id(loop.node), func.value.value) for loop in self.ctx.enclosing_loops())
 
     def call_interests(self) -> CallInterests:
         return CallInterests(methods=_TRAINING | {"compile"})
@@ -81,14 +92,18 @@ class CompileInLoop(Rule):
         name = receiver.value
         if receiver_kind(receiver, scope, self.ctx.names(scope), "compile") is Receiver.NOT_KERAS:
             return
+        known = set(self.ctx.knowledge.compile_parameters)
+        if any(arg.keyword is not None and arg.keyword.value not in known or arg.star for arg in node.args):
+            return  # a compile() the model class defines itself (d_optimizer=..., phase=...)
         optimizer = argument(node, "optimizer", 0)
         if optimizer is not None and not isinstance(optimizer.value, (cst.SimpleString, cst.ConcatenatedString, cst.Call)):
             return  # a variable: possibly the same optimizer object on every iteration
         for loop in loops:
             if (id(loop.node), name) not in self._trained:
                 continue
-            if name in loop.assigned_in_body or name in loop.targets or id(loop.node) in self._trainable_loops:
-                return  # rebuilt, or re-frozen/unfrozen: recompiling is needed
+            changed = (id(loop.node), name) in self._changed or id(loop.node) in self._trainable_loops
+            if name in loop.assigned_in_body or name in loop.targets or changed:
+                return  # rebuilt, grown, re-frozen/unfrozen: recompiling is needed
             source = f" from {short_code(optimizer.value)}" if optimizer is not None else " (the default 'rmsprop')"
             self.report(node, model=name, source=source)
             return
