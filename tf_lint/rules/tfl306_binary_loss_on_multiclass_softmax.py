@@ -23,7 +23,8 @@ class BinaryLossOnMulticlassSoftmax(ModelLossRule):
         trains, which is why the mistake survives. In Keras 2, `metrics=["accuracy"]` then
         resolved to binary accuracy and reported at least (k-1)/k; Keras 3 picks the
         accuracy from the output shape, so the report is honest and the harm is the
-        objective alone.
+        objective alone. Measured on Keras 3.15 with JAX and with TensorFlow 2.21: no warning
+        on either, and `'accuracy'` resolves to `CategoricalAccuracy` on both.
     """
     example = """
         model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(10, activation="softmax")])

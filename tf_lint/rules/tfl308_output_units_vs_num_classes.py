@@ -28,7 +28,9 @@ class OutputUnitsVsNumClasses(ModelLossRule):
     rationale = """
         One-hot labels of width k and predictions of another width cannot be compared:
         Keras raises a shape error at the first `fit()`, after the data loading and the
-        model building have run.
+        model building have run. Measured on Keras 3.15, identical on JAX and TensorFlow 2.21:
+        `ValueError: Arguments target and output must have the same shape. Received:
+        target.shape=(32, 10), output.shape=(32, 9)`.
     """
     example = """
         y = keras.utils.to_categorical(labels, 10)
