@@ -287,6 +287,8 @@ class ContextEnter(Visitor):
         function = scope.enclosing_function()
         if callee is not None and function is not None:
             tracing.called_from.setdefault(callee, set()).add(function)
+        if isinstance(node.func, cst.Name):
+            tracing.call_sites.setdefault(node.func.value, []).append((node, scope))
         wrapped = _wrapped_by_tf_function(node, self.ctx.names()) if _may_wrap(node, self.ctx) else None
         if wrapped is not None:
             tracing.note_wrapped(wrapped, scope)

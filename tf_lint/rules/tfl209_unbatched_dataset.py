@@ -9,7 +9,8 @@ import libcst as cst
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
-from tf_lint.semantics.datasets import UNBATCHED, DatasetFlow
+from tf_lint.semantics.dataflow import DATASET, dataflow
+from tf_lint.semantics.datasets import BATCHED, UNBATCHED, DatasetFlow, batch_state
 from tf_lint.semantics.expressions import argument, keyword
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
 from tf_lint.semantics.scopes import target_names
@@ -43,11 +44,13 @@ class UnbatchedDataset(Rule):
         model.fit(ds, epochs=5)
     """
     known_problems = """
-        Follows the dataset through method chains and reassignments in one function (a
-        `.batch()` in a later statement counts; a `.batch()` in only one branch of an `if`
-        makes the state unknown). Datasets built in another function, `from_tensors`,
-        `from_generator` (which may yield batches), `interleave`/`flat_map`/`apply` steps and
-        function parameters are unknown and never flagged.
+        Follows the dataset through method chains and reassignments (a `.batch()` in a later
+        statement counts; a `.batch()` in only one branch of an `if` makes the state
+        unknown), into functions of the same file that build or extend it, through
+        `self.<attr>` set once in the class, and into parameters when every call in the file
+        passes the same kind of dataset. `from_tensors`, `from_generator` (which may yield
+        batches), `interleave`/`flat_map`/`apply` steps and anything passed in from outside
+        the file are unknown and never flagged.
     """
 
     def __init__(self, ctx: "FileContext") -> None:
@@ -119,13 +122,20 @@ class UnbatchedDataset(Rule):
         method = node.func.attr.value  # type: ignore[attr-defined]
         scope = self.ctx.scope
         datasets = [arg.value for arg in (argument(node, "x", 0), keyword(node, "validation_data")) if arg is not None]
-        unbatched = [d for d in datasets if self.flow.state_of(d, scope) == UNBATCHED]
-        if not unbatched:
+        states = {id(d): self.flow.state_of(d, scope) for d in datasets}
+        if not datasets or all(state == BATCHED for state in states.values()):
             return
 
         def check() -> None:
-            if receiver_kind(receiver, scope, self.ctx.names(scope), method) is not Receiver.NOT_KERAS:
-                for data in unbatched:
+            if receiver_kind(receiver, scope, self.ctx.names(scope), method) is Receiver.NOT_KERAS:
+                return
+            flow = dataflow(self.ctx)
+            for data in datasets:
+                state = states[id(data)]
+                if state is None:  # not followed in statement order here: through helpers, parameters, self
+                    value = flow.value(data, scope, node)
+                    state = batch_state([s.name for s in value.steps]) if value is not None and value.kind == DATASET else None
+                if state == UNBATCHED:
                     self.report(data, method=method)
 
         self.defer(check)

@@ -11,7 +11,7 @@ step the module cannot see into (``interleave``, ``flat_map``, ``apply``, a user
 
 from __future__ import annotations
 
-from typing import Dict, NamedTuple, Optional, Set
+from typing import Dict, NamedTuple, Optional, Sequence, Set
 
 import libcst as cst
 
@@ -40,6 +40,43 @@ _KEEPING = frozenset(
         "with_options", "take_while", "ignore_errors", "concatenate",
     }
 )
+
+
+# Keras' directory/array loaders hand back datasets of whole batches.
+_BATCHED_SOURCES = frozenset(
+    {
+        "image_dataset_from_directory", "text_dataset_from_directory", "audio_dataset_from_directory",
+        "timeseries_dataset_from_array",
+    }
+)
+_SOURCE_STEPS = {qualified.rsplit(".", 1)[1]: may_batch for qualified, may_batch in _UNBATCHED_SOURCES.items()}
+
+
+def batch_state(steps: Sequence[str]) -> Optional[str]:
+    """BATCHED, UNBATCHED or None for a pipeline given as its step names, source first
+    (``["from_tensor_slices", "shuffle", "batch"]``): the same rules as :class:`DatasetFlow`."""
+    if not steps:
+        return None
+    source = steps[0]
+    if source in _BATCHED_SOURCES:
+        state: Optional[_State] = _State(batched=True, map_may_batch=False)
+    elif source in _SOURCE_STEPS:
+        state = _State(batched=False, map_may_batch=_SOURCE_STEPS[source])
+    else:
+        return None
+    for step in steps[1:]:
+        assert state is not None
+        if step in _BATCHING:
+            state = _State(batched=True, map_may_batch=False)
+        elif step in _UNBATCHING:
+            state = _State(batched=False, map_may_batch=False)
+        elif step in _MAPPING:
+            if state.map_may_batch and not state.batched:
+                return None
+        elif step not in _KEEPING:
+            return None
+    assert state is not None
+    return BATCHED if state.batched else UNBATCHED
 
 
 class _State(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each

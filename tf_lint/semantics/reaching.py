@@ -54,6 +54,17 @@ class ParentMap:
 
 
 def reaching(name: str, use: cst.CSTNode, scope: Scope, parents: ParentMap) -> Optional[Reaching]:
+    """The one assignment that certainly gives ``name`` its value at ``use``."""
+    found = reaching_all(name, use, scope, parents, branches=False)
+    return found[0] if found is not None and len(found) == 1 else None
+
+
+def reaching_all(
+    name: str, use: cst.CSTNode, scope: Scope, parents: ParentMap, branches: bool = True
+) -> Optional[List[Reaching]]:
+    """The assignments that may give ``name`` its value at ``use``: one, or one per branch of
+    an ``if``/``else`` whose every branch assigns it last at its top level (``branches``).
+    None when any path is unknown."""
     table = parents.of(scope)
     current: cst.CSTNode = use
     while current is not scope.node:
@@ -62,14 +73,10 @@ def reaching(name: str, use: cst.CSTNode, scope: Scope, parents: ParentMap) -> O
             return None
         if isinstance(parent, (cst.For, cst.While)) and current is parent.body and _binds(parent, name):
             return None  # a previous iteration may have rebound it
-        if isinstance(parent, (cst.IndentedBlock, cst.Module)):
-            found = _before(parent.body, current, name)
+        if isinstance(parent, (cst.IndentedBlock, cst.Module, cst.SimpleStatementLine)):
+            found = _before(parent.body, current, name, branches)
             if found is not None:
-                return found if isinstance(found, Reaching) else None
-        elif isinstance(parent, cst.SimpleStatementLine):
-            found = _before(parent.body, current, name)
-            if found is not None:
-                return found if isinstance(found, Reaching) else None
+                return found if isinstance(found, list) else None
         current = parent
     return None
 
@@ -77,25 +84,55 @@ def reaching(name: str, use: cst.CSTNode, scope: Scope, parents: ParentMap) -> O
 _UNKNOWN = object()
 
 
-def _before(statements: Sequence[cst.CSTNode], current: cst.CSTNode, name: str) -> Optional[object]:
-    """The last binding of ``name`` among ``statements`` before ``current``: a Reaching, the
-    ``_UNKNOWN`` marker when the binding cannot be read, or None when there is none."""
-    index = next((i for i, statement in enumerate(statements) if statement is current), None)
-    if index is None:
-        return None
+def _before(
+    statements: Sequence[cst.CSTNode], current: Optional[cst.CSTNode], name: str, branches: bool
+) -> Optional[object]:
+    """The last binding(s) of ``name`` among ``statements`` before ``current`` (None: to the
+    end): a list of Reaching, the ``_UNKNOWN`` marker when a binding cannot be read, or None
+    when there is none."""
+    if current is None:
+        index = len(statements)
+    else:
+        found_index = next((i for i, statement in enumerate(statements) if statement is current), None)
+        if found_index is None:
+            return None
+        index = found_index
     for statement in reversed(statements[:index]):
         if isinstance(statement, cst.SimpleStatementLine):
             for small in reversed(statement.body):
                 found = _small_binding(small, name)
                 if found is not None:
-                    return found
+                    return [found] if isinstance(found, Reaching) else found
         elif _binds(statement, name):
+            if branches and isinstance(statement, cst.If):
+                return _if_branches(statement, name)
             return _UNKNOWN
         elif isinstance(statement, cst.BaseSmallStatement):
             found = _small_binding(statement, name)
             if found is not None:
-                return found
+                return [found] if isinstance(found, Reaching) else found
     return None
+
+
+def _if_branches(statement: cst.If, name: str) -> object:
+    """Each branch of ``if``/``elif``/``else`` assigns ``name`` last at its top level: all of those."""
+    found: List[Reaching] = []
+    branch: Optional[cst.CSTNode] = statement
+    while isinstance(branch, cst.If):
+        if _binds(branch.test, name):
+            return _UNKNOWN
+        body = branch.body
+        last = _before(body.body, None, name, True) if isinstance(body, cst.IndentedBlock) else _UNKNOWN
+        if not isinstance(last, list):
+            return _UNKNOWN  # this branch keeps the old value (or binds it in a way not read)
+        found.extend(last)
+        branch = branch.orelse
+    if not isinstance(branch, cst.Else) or not isinstance(branch.body, cst.IndentedBlock):
+        return _UNKNOWN  # no else: the old value reaches too
+    last = _before(branch.body.body, None, name, True)
+    if not isinstance(last, list):
+        return _UNKNOWN
+    return found + last
 
 
 def _small_binding(small: cst.CSTNode, name: str) -> Optional[object]:

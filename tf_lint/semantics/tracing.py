@@ -12,7 +12,7 @@ says nothing about ``EagerDebugger.step``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, NamedTuple, Optional, Set, Tuple
+from typing import Dict, List, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -57,6 +57,7 @@ class TracingFacts:
     wrapped_somewhere: Set[str] = field(default_factory=set)  # tf.function(obj.f): which f, we cannot tell
     used_as_value: Set[str] = field(default_factory=set)  # passed, returned or stored: may be traced elsewhere
     called_from: Dict[str, Set[Scope]] = field(default_factory=dict)  # callee name -> calling functions/lambdas
+    call_sites: Dict[str, List[Tuple[cst.Call, Scope]]] = field(default_factory=dict)  # f(...) calls by name, with their scope
 
     def add_function(self, node: cst.FunctionDef, scope: Scope, names: Names) -> None:
         traced = unknown = False
