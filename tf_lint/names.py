@@ -167,6 +167,10 @@ class ImportTable:
                 local = alias.asname.name.value
             self._bind(local, f"{base}.{name}")
 
+    def alias_of(self, target: str) -> Optional[str]:
+        """A local name bound to exactly ``target`` (``tf`` for ``tensorflow``), for fixes."""
+        return next((local for local, bound in sorted(self._targets.items()) if bound == target), None)
+
     def is_legacy(self, expr: cst.BaseExpression) -> bool:
         """Does ``expr`` come from Keras 2 (``tf_keras``, ``tensorflow.python.keras``)?"""
         parts = dotted_parts(expr)
