@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import TYPE_CHECKING, Set, Tuple
+
+import libcst as cst
 
 from tf_lint.diagnostics import Severity
 from tf_lint.rules._pipeline_rule import PipelineRule, Pipelines, last_index
 from tf_lint.semantics.dataflow import Step
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
 
 
 class TakeAfterCache(PipelineRule):
@@ -28,9 +33,26 @@ class TakeAfterCache(PipelineRule):
     use_instead = """
         ds = ds.map(decode).take(1000).cache()
     """
-    known_problems = "Not flagged: a `repeat()` between the cache and the take (which completes the cache when n exceeds one pass), and a take/skip split of the cached dataset (the skip side reads it to the end)."
+    known_problems = """
+        Not flagged: a `repeat()` between the cache and the take (which completes the cache
+        when n exceeds one pass), a take/skip split of the cached dataset (the skip side
+        reads it to the end), and a `take()` iterated on the spot (`for batch in
+        ds.take(1):`, a look at one batch).
+    """
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self.iterated: Set[int] = set()  # take() calls iterated on the spot: a peek, not a pipeline
+
+    def visit_For(self, node: cst.For) -> None:
+        self.iterated.add(id(node.iter))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.iterated.add(id(node.iter))
 
     def judge(self, steps: Tuple[Step, ...], pipelines: Pipelines) -> None:
+        if id(steps[-1].call) in self.iterated:
+            return  # ``for batch in ds.take(1):`` looks at one batch; training later reads it all
         cache = last_index(steps, frozenset({"cache"}), len(steps) - 1)
         if cache is None:
             return
