@@ -61,6 +61,8 @@ def test_examples_show_the_briefs_findings() -> None:
         ("examples/api_names.py", "TFL601"),
         ("examples/api_names.py", "TFL607"),
         ("examples/api_names.py", "TFL608"),
+        ("examples/brief_gpu.py", "TFL701"),
+        ("examples/brief_gpu.py", "TFL707"),
         *(
             ("examples/keras_strings.py", code)
             for code in ("TFL103", "TFL105", "TFL106", "TFL107", "TFL109", "TFL604", "TFL605", "TFL606")

@@ -260,3 +260,30 @@ def test_api_data_is_small_and_loads_lazily() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["0", "1"]  # only Keras' data, and only for the file that needed it
+
+
+def test_device_facts_match_the_installed_tensorflow() -> None:
+    """The device types tf.device accepts, and the tf.config.experimental names that are the
+    very same functions as tf.config's, as hard-coded in TFL702/TFL707."""
+    try:
+        import tensorflow as tf
+        from tensorflow.python.framework import device_spec
+    except ImportError:
+        pytest.skip("TensorFlow not installed; `pip install tensorflow` to check the device facts")
+    from tf_lint.rules.tfl707_deprecated_gpu_check import ALIASED
+    from tf_lint.semantics.devices import VALID_DEVICE_TYPES, device_problem
+
+    assert frozenset(device_spec._VALID_DEVICE_TYPES) == VALID_DEVICE_TYPES
+    same = {
+        name
+        for name in dir(tf.config.experimental)
+        if not name.startswith("_") and getattr(tf.config, name, None) is getattr(tf.config.experimental, name)
+    }
+    assert same == ALIASED
+    for spec in ("/GPU:0", "gpu:0", "/device:GPU:0", "/job:localhost/replica:0/task:0/device:CPU:0", "cpu", "/gpu:*"):
+        assert device_problem(spec) is None
+        tf.DeviceSpec.from_string(spec)  # TensorFlow parses it too
+    for spec in ("cuda:0", "gpu0", "/physical_device:GPU:0", "/XLA_GPU:0"):
+        assert device_problem(spec) is not None
+        with pytest.raises(ValueError):
+            tf.DeviceSpec.from_string(spec)

@@ -122,3 +122,9 @@ def discover(
             for name in sorted(files):
                 if name.endswith(tuple(suffixes)) and not _matches(_relative(here / name, root), name, patterns):
                     yield here / name
+
+
+def is_test_file(path: str) -> bool:
+    """``test_*.py``, ``*_test.py`` and ``conftest.py``: code that exercises edge cases on purpose."""
+    name = os.path.basename(path)
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"

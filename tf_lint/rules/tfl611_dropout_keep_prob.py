@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 import libcst as cst
 
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
+from tf_lint.files import is_test_file
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, last_name, short_code
 from tf_lint.semantics.scopes import Scope
@@ -71,7 +71,7 @@ class DropoutKeepProb(Rule):
         value = rate.value
         number = _number(value)
         if number is not None:
-            if not _SUSPICIOUS_RATE <= number < 1 or _is_test_file(self.ctx.path):
+            if not _SUSPICIOUS_RATE <= number < 1 or is_test_file(self.ctx.path):  # tests drop most units on purpose
                 return
             effect = f"drops {number:.0%} of the units"
             replacement = f"{1 - number:.6g}"
@@ -81,12 +81,6 @@ class DropoutKeepProb(Rule):
         else:
             return
         self.report(value, fix=Fix(replacement, safe=False, title=f"use rate={replacement}"), value=short_code(value), effect=effect)
-
-
-def _is_test_file(path: str) -> bool:
-    """Tests use high drop rates on purpose (to make sparse inputs, to check the layer)."""
-    name = os.path.basename(path)
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
 def _number(expr: cst.BaseExpression) -> Optional[float]:

@@ -1,0 +1,148 @@
+"""TFL701: ``with tf.device('/GPU:0')`` with no check that a GPU exists."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, List, Optional, Sequence
+
+import libcst as cst
+
+from tf_lint.calls import CallInterests
+from tf_lint.diagnostics import Severity
+from tf_lint.rule import Rule
+from tf_lint.semantics.devices import device_problem, names_gpu
+from tf_lint.semantics.expressions import string_value
+from tf_lint.semantics.reaching import ParentMap
+from tf_lint.semantics.scopes import Scope
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
+
+_DEVICE = "tensorflow.device"
+# A test, loop or assertion that looks at the devices present.
+_CHECKS_DEVICES = re.compile(r"gpu|cuda|device|accelerator", re.IGNORECASE)
+_EXITS = frozenset({"exit", "quit", "sys.exit", "os._exit"})
+
+
+class HardcodedGpuDevice(Rule):
+    code = "TFL701"
+    name = "hardcoded-gpu-device"
+    severity = Severity.WARNING
+    message = "tf.device({spec!r}) with no check that a GPU exists: without one, TensorFlow places the ops on the CPU without any error or warning (soft placement), so the job silently runs at CPU speed; check tf.config.list_physical_devices('GPU') first, or leave placement to TensorFlow"
+    summary = "Flags `with tf.device('/GPU:...')` that no `if`, loop, assertion or early exit on the GPUs present guards."
+    rationale = """
+        Soft device placement is on by default: when the named GPU does not exist,
+        TensorFlow runs the ops on the CPU and says nothing (measured with TensorFlow 2.21
+        on a machine without a GPU: `/GPU:0`, `/GPU:7` and `/TPU:0` all ran on `CPU:0`
+        without a warning). The `with` block reads like a guarantee and is not one: the
+        training job that was meant for the GPU runs 10-100x slower on the CPU, and nothing
+        in the log says so. TensorFlow already places ops on the GPU when there is one, so
+        the block is only needed to choose among several.
+    """
+    example = """
+        print("GPUs:", len(tf.config.list_physical_devices("GPU")))
+        with tf.device("/GPU:0"):
+            model.fit(x, y, epochs=10)
+    """
+    use_instead = """
+        gpus = tf.config.list_physical_devices("GPU")
+        if not gpus:
+            raise SystemExit("no GPU found: refusing to train on the CPU")
+        with tf.device("/GPU:0"):
+            model.fit(x, y, epochs=10)
+    """
+    known_problems = """
+        Any enclosing `if`/`while`/`for`, or an earlier `if` that exits (`raise`, `return`,
+        `sys.exit`), or an `assert`, whose text mentions GPUs or devices counts as a check;
+        a check made in a calling function is not seen. Device strings built at run time
+        (`f"/GPU:{i}"`) are not flagged.
+    """
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self.guards = 0
+        self.parents = ParentMap()
+
+    def _enter(self, node: cst.CSTNode) -> None:
+        test = node.test if isinstance(node, (cst.If, cst.While)) else node.iter  # type: ignore[attr-defined]
+        if _CHECKS_DEVICES.search(cst.Module([]).code_for_node(test)):
+            self.guards += 1
+            self.ctx.shared.setdefault("tfl701-guards", set()).add(id(node))
+
+    def _leave(self, node: cst.CSTNode) -> None:
+        if id(node) in self.ctx.shared.get("tfl701-guards", set()):
+            self.guards -= 1
+
+    visit_If = visit_While = visit_For = _enter
+    leave_If = leave_While = leave_For = _leave
+
+    def call_interests(self) -> CallInterests:
+        return CallInterests(names=frozenset({_DEVICE}))
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        if callee != _DEVICE or self.guards or not node.args:
+            return
+        spec = string_value(node.args[0].value)
+        if spec is None or not names_gpu(spec) or device_problem(spec) is not None:
+            return  # a malformed spec raises instead (TFL702)
+        scope = self.ctx.scope
+        self.defer(lambda: self._check(node, spec, scope))
+
+    def _check(self, node: cst.Call, spec: str, scope: Scope) -> None:
+        if self.ctx.names(scope).resolve(node.func) != _DEVICE or self._exits_earlier(node, scope):
+            return
+        self.report(node, spec=spec)
+
+    def _exits_earlier(self, node: cst.CSTNode, scope: Scope) -> bool:
+        """An earlier statement of an enclosing block checks the devices and stops without one."""
+        table = self.parents.of(scope)
+        current: cst.CSTNode = node
+        while current is not scope.node:
+            parent = table.get(id(current))
+            if parent is None:
+                return False
+            if isinstance(parent, (cst.IndentedBlock, cst.Module)):
+                for statement in _before(parent.body, current):
+                    if _device_check_that_exits(statement):
+                        return True
+            current = parent
+        return False
+
+
+def _before(statements: Sequence[cst.CSTNode], current: cst.CSTNode) -> List[cst.CSTNode]:
+    found: List[cst.CSTNode] = []
+    for statement in statements:
+        if statement is current:
+            return found
+        found.append(statement)
+    return []
+
+
+def _device_check_that_exits(statement: cst.CSTNode) -> bool:
+    code = cst.Module([]).code_for_node
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(isinstance(s, cst.Assert) and _CHECKS_DEVICES.search(code(s.test)) for s in statement.body)
+    if isinstance(statement, cst.If) and _CHECKS_DEVICES.search(code(statement.test)):
+        return any(_exits(s) for s in _small_statements(statement.body))
+    return False
+
+
+def _small_statements(block: cst.CSTNode) -> List[cst.CSTNode]:
+    found: List[cst.CSTNode] = []
+    stack: List[cst.CSTNode] = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        if isinstance(node, cst.BaseSmallStatement):
+            found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _exits(statement: cst.CSTNode) -> bool:
+    if isinstance(statement, (cst.Raise, cst.Return)):
+        return True
+    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+        return cst.Module([]).code_for_node(statement.value.func) in _EXITS
+    return False
