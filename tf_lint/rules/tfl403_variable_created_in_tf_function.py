@@ -1,0 +1,75 @@
+"""TFL403: ``tf.Variable(...)`` created on every call of a traced function."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+import libcst as cst
+
+from tf_lint.calls import CallInterests
+from tf_lint.diagnostics import Severity
+from tf_lint.rules._traced_code_rule import TracedCodeRule
+from tf_lint.semantics.scopes import Scope
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
+
+_VARIABLES = frozenset({"tensorflow.Variable", "keras.Variable", "keras.backend.Variable"})
+
+
+class VariableCreatedInTfFunction(TracedCodeRule):
+    code = "TFL403"
+    name = "variable-created-in-tf-function"
+    severity = Severity.ERROR
+    message = "tf.Variable created inside a traced function: tf.function only supports variables created on the first call, so a second trace raises ValueError; create it once outside (in __init__/build), or guard it with `if self.v is None`"
+    summary = "Flags `tf.Variable(...)`/`keras.Variable(...)` in a `tf.function` body that no `is None`/`hasattr` test guards."
+    rationale = """
+        Measured with TensorFlow 2.21: a `tf.function` that creates `tf.Variable(1.0)` in its
+        body raised `ValueError: tf.function only supports singleton tf.Variables created on
+        the first call. Make sure the tf.Variable is only created once or created outside
+        tf.function` when traced again. Variables are state: they belong in `__init__`/`build`.
+    """
+    example = """
+        @tf.function
+        def scale(x):
+            factor = tf.Variable(2.0)
+            return x * factor
+    """
+    use_instead = """
+        factor = tf.Variable(2.0)
+
+        @tf.function
+        def scale(x):
+            return x * factor
+    """
+    known_problems = "The lazy-creation pattern `if self.v is None: self.v = tf.Variable(...)` (any `if` testing `is None` or `hasattr`) is not flagged."
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self.guards = 0
+
+    def visit_If(self, node: cst.If) -> None:
+        text = cst.Module([]).code_for_node(node.test)
+        if "is None" in text or "hasattr" in text:
+            self.guards += 1
+            self.ctx.shared.setdefault("tfl403-guards", set()).add(id(node))
+
+    def leave_If(self, node: cst.If) -> None:
+        if id(node) in self.ctx.shared.get("tfl403-guards", set()):
+            self.guards -= 1
+
+    def call_interests(self) -> CallInterests:
+        base = super().call_interests()
+        return CallInterests(names=_VARIABLES, methods=base.methods)
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        if callee in _VARIABLES:
+            if not self.guards:
+                self.candidate(node)
+            return
+        super().on_call(node, callee)
+
+    def judge(self, node: cst.CSTNode, scope: Scope, extra: Any) -> None:
+        assert isinstance(node, cst.Call)
+        if self.ctx.names(scope).resolve(node.func) in _VARIABLES:
+            self.report(node)
