@@ -13,7 +13,9 @@ from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, is_int, keyword, last_name, short_code
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
 from tf_lint.semantics.samples import sample_of_enclosing_loop, single_sample
-from tf_lint.semantics.scopes import Loop, Scope
+from tf_lint.semantics.dataflow import dataflow
+from tf_lint.semantics.reaching import reaching
+from tf_lint.semantics.scopes import Loop, Scope, target_names
 
 INFERENCE_METHODS = frozenset({"predict", "predict_on_batch"})
 _MODEL_LIKE_NAME = re.compile(r"(^|_)(model|net|network|classifier|encoder|decoder)$", re.IGNORECASE)
@@ -62,6 +64,11 @@ class PredictInLoop(Rule):
             if data is not None and _picks_one_sample(data.value, loops, self.ctx.imports):
                 call = f"{short_code(receiver)}.{method}()"
                 self.defer(lambda: self._per_sample(node, receiver, data.value, loops, scope, call, method=method))
+            elif data is not None and isinstance(data.value, cst.Name):
+                loop = next((lp for lp in reversed(loops) if data.value.value in lp.targets), None)
+                if loop is not None:
+                    call = f"{short_code(receiver)}.{method}()"
+                    self.defer(lambda: self._from_sample_list(node, receiver, loop, scope, call, method))
             return
         if (
             node.args
@@ -97,6 +104,33 @@ class PredictInLoop(Rule):
                 what="runs the model on one sample per loop iteration, paying Keras' per-call overhead every time (measured 26-707x slower than one batched call)",
                 advice="collect the samples and make one batched call (model.predict(x, batch_size=...))",
             )
+
+    def _from_sample_list(
+        self, node: cst.Call, model: cst.BaseExpression, loop: Loop, scope: Scope, call: str, method: str
+    ) -> None:
+        """``samples = [x[None] for x in X]`` ... ``for s in samples: model.predict(s)``."""
+        clause = loop.node if isinstance(loop.node, cst.For) else getattr(loop.node, "for_in", None)
+        if not isinstance(clause, (cst.For, cst.CompFor)) or not isinstance(clause.iter, cst.Name):
+            return
+        if not isinstance(clause.target, cst.Name):
+            return
+        # A comprehension's iterable is evaluated in the enclosing scope, before it.
+        where = scope if isinstance(loop.node, cst.For) else (scope.parent or scope)
+        found = reaching(clause.iter.value, loop.node, where, dataflow(self.ctx).parents)
+        built = found.value if found is not None and not found.path else None
+        if not isinstance(built, cst.ListComp) or built.for_in.inner_for_in is not None:
+            return
+        names = self.ctx.names(where)
+        if not single_sample(built.elt, target_names(built.for_in.target), names):
+            return
+        if receiver_kind(model, scope, names, method) is Receiver.NOT_KERAS:
+            return
+        self.report(
+            node,
+            call=call,
+            what="runs the model on one sample per loop iteration (the list holds single samples), paying Keras' per-call overhead every time (measured 26-707x slower than one batched call)",
+            advice="stack the samples and make one batched call (model.predict(np.concatenate(samples)))",
+        )
 
     def _batch_size_one(self, node: cst.Call, receiver: cst.BaseExpression, batch_size: cst.Arg, scope: Scope) -> None:
         names = self.ctx.names(scope)
