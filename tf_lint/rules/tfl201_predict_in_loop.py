@@ -10,11 +10,11 @@ import libcst as cst
 from tf_lint.diagnostics import Severity
 from tf_lint.names import ImportTable
 from tf_lint.rule import Rule
+from tf_lint.semantics.dataflow import dataflow
 from tf_lint.semantics.expressions import argument, is_int, keyword, last_name, short_code
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
-from tf_lint.semantics.samples import sample_of_enclosing_loop, single_sample
-from tf_lint.semantics.dataflow import dataflow
 from tf_lint.semantics.reaching import reaching
+from tf_lint.semantics.samples import sample_of_enclosing_loop, single_sample
 from tf_lint.semantics.scopes import Loop, Scope, target_names
 
 INFERENCE_METHODS = frozenset({"predict", "predict_on_batch"})

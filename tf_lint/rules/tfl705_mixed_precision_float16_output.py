@@ -1,0 +1,104 @@
+"""TFL705: a model's output layer computing in float16 under the ``mixed_float16`` policy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional, Set
+
+import libcst as cst
+
+from tf_lint.calls import CallInterests
+from tf_lint.diagnostics import Severity
+from tf_lint.rule import Rule
+from tf_lint.semantics.expressions import argument, keyword, string_value
+from tf_lint.semantics.models import model_source
+from tf_lint.semantics.scopes import ASSIGN, Scope
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
+
+_SET_POLICY = frozenset({"keras.mixed_precision.set_global_policy", "keras.mixed_precision.experimental.set_policy", "keras.mixed_precision.set_dtype_policy"})
+_SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
+_FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
+
+
+class MixedPrecisionFloat16Output(Rule):
+    code = "TFL705"
+    name = "mixed-precision-float16-output"
+    severity = Severity.WARNING
+    message = "under the mixed_float16 policy this output layer computes in float16, so the softmax and the loss run at half precision (overflow above 65504, underflow below 6e-8); pass dtype='float32' to the last layer"
+    summary = "Flags the last layer of a compiled model without `dtype='float32'` in a file that sets the `mixed_float16` policy."
+    rationale = """
+        Mixed precision computes layers in float16 and keeps variables in float32. The
+        output is the exception the Keras mixed-precision guide makes: a softmax or a
+        cross-entropy in float16 loses precision and can overflow, which shows up as a loss
+        of `inf`/`nan` or a model that stops improving. Measured with Keras 3.15 (JAX): under
+        `set_global_policy("mixed_float16")` a `Dense(10, activation="softmax")` output
+        returns float16; with `dtype="float32"` it returns float32.
+    """
+    example = """
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(10, activation="softmax")])
+    """
+    use_instead = """
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(10, activation="softmax", dtype="float32")])
+    """
+    known_problems = "Only models the file builds (a `Sequential` list or a Functional `Model`) and compiles, in files that set the policy with a literal `'mixed_float16'`."
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self.mixed = False
+
+    def call_interests(self) -> CallInterests:
+        return CallInterests(names=_SET_POLICY, methods=frozenset({"compile"}))
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        if callee in _SET_POLICY:
+            policy = argument(node, "policy", 0)
+            if policy is not None and string_value(policy.value) == "mixed_float16":
+                self.mixed = True
+            return
+        if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
+            receiver, scope = node.func.value, self.ctx.scope
+            self.defer(lambda: self._check(receiver, scope))
+
+    def _check(self, receiver: cst.Name, scope: Scope) -> None:
+        if not self.mixed:
+            return
+        reported: Set[int] = self.ctx.shared.setdefault("tfl705-reported", set())
+        source = model_source(receiver, scope, self.ctx.tracing.functions)
+        if source is None:
+            return
+        layer = _last_layer(source.constructor, self.ctx.names(source.scope).resolve(source.constructor.func), source.scope)
+        if layer is None or id(layer) in reported or _float32(layer):
+            return
+        reported.add(id(layer))
+        self.report(layer)
+
+
+def _last_layer(constructor: cst.Call, qualified: Optional[str], scope: Scope) -> Optional[cst.Call]:
+    if qualified in _SEQUENTIAL:
+        given = argument(constructor, "layers", 0)
+        if given is None or not isinstance(given.value, (cst.List, cst.Tuple)) or not given.value.elements:
+            return None
+        last = given.value.elements[-1].value
+        return last if isinstance(last, cst.Call) else None
+    if qualified in _FUNCTIONAL:
+        outputs = argument(constructor, "outputs", 1)
+        value = outputs.value if outputs is not None else None
+        if isinstance(value, cst.Name):  # outputs = Dense(...)(x) on an earlier line
+            bindings = scope.bindings_of(value.value)
+            value = bindings[0].value if len(bindings) == 1 and bindings[0].kind == ASSIGN else None
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Call):
+            return value.func  # Dense(...)(x): the layer
+    return None
+
+
+def _float32(layer: cst.Call) -> bool:
+    dtype = keyword(layer, "dtype")
+    if dtype is None:
+        return False
+    text = string_value(dtype.value)
+    return text is None or text == "float32"  # a name or a policy object: trust it
+
+
