@@ -9,6 +9,7 @@ import libcst as cst
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
+from tf_lint.semantics.dataflow import ARRAY, dataflow
 from tf_lint.semantics.expressions import names_in
 from tf_lint.semantics.scopes import Loop, Scope
 
@@ -40,9 +41,9 @@ class LoopInvariantTensorConversion(Rule):
             logits = tf.matmul(features, weights_tensor)
     """
     known_problems = """
-        Literal arguments (`tf.constant(0.5)`) are cheap and not flagged, nor arguments that
-        read anything the loop assigns, subscript-assigns or calls a method on (it may
-        mutate it), nor attributes (`self.table`) and calls.
+        Only names the file binds to a NumPy array (`np.random.rand(...)`, `np.zeros(...)`,
+        `np.load(...)`...) are flagged, and not when the loop assigns, subscript-assigns or
+        calls a method on them (it may mutate them). Scalars and lists are cheap or unknown.
     """
 
     def call_interests(self) -> CallInterests:
@@ -64,6 +65,9 @@ class LoopInvariantTensorConversion(Rule):
         changing = loop.assigned_in_body | loop.targets | _mutated(loop.node)
         if set(names_in(argument)) & changing:
             return
+        value = dataflow(self.ctx).value(argument, scope, node)
+        if value is None or value.kind != ARRAY:
+            return  # only NumPy arrays the file makes: a list or a scalar is cheap or unknown
         self.report(node, call=cst.Module([]).code_for_node(node.func), arg=argument.value)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
 import libcst as cst
 
@@ -14,6 +14,9 @@ from tf_lint.semantics.keras_calls import is_model_factory
 from tf_lint.semantics.reaching import ParentMap
 from tf_lint.semantics.scopes import Scope
 from tf_lint.semantics.tensors import is_tensor_op
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
 
 # Configuration TensorFlow accepts only before its runtime starts, with the error it raises
 # after (tensorflow/python/eager/context.py; the thread settings measured on TF 2.21 CPU).
@@ -59,14 +62,29 @@ class DeviceConfigAfterInit(Rule):
     known_problems = """
         Only ops earlier in the same module or function body are seen (tensor-making
         `tf.*` calls, `tf.Variable`, `tf.data`, `tf.random`, Keras model constructors); ops
-        run by a function called earlier, or in another module, are not.
+        run by a function called earlier, or in another module, are not. A call inside a
+        `try` that catches `RuntimeError` (the TensorFlow GPU guide's pattern) is handled
+        and not flagged.
     """
 
     def call_interests(self) -> CallInterests:
         return CallInterests(names=frozenset(_CONFIG))
 
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self.handled = 0  # try blocks that catch the RuntimeError (the TF guide's pattern)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if _catches_runtime_error(node):
+            self.handled += 1
+            self.ctx.shared.setdefault("tfl703-tries", set()).add(id(node))
+
+    def leave_Try(self, node: cst.Try) -> None:
+        if id(node) in self.ctx.shared.get("tfl703-tries", set()):
+            self.handled -= 1
+
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if callee in _CONFIG:
+        if callee in _CONFIG and not self.handled:
             scope = self.ctx.scope.enclosing_function() or self.ctx.module_scope
             self.defer(lambda: self._check(node, callee, scope))
 
@@ -79,6 +97,16 @@ class DeviceConfigAfterInit(Rule):
             return
         code = cst.Module([]).code_for_node
         self.report(node, call=code(node.func), op=code(earlier.func), error=_CONFIG[callee])
+
+
+def _catches_runtime_error(node: cst.Try) -> bool:
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        text = cst.Module([]).code_for_node(handler.type)
+        if "RuntimeError" in text or text == "Exception":
+            return True
+    return False
 
 
 def _earlier_op(node: cst.CSTNode, scope: Scope, names: Names, parents: ParentMap) -> Optional[cst.Call]:

@@ -9,6 +9,7 @@ import libcst as cst
 
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
+from tf_lint.files import is_test_file
 from tf_lint.rules._tape_rule import TapeRule
 from tf_lint.semantics.expressions import argument, string_value
 
@@ -47,7 +48,7 @@ class MixedPrecisionWithoutLossScaling(TapeRule):
             scaled = optimizer.scale_loss(loss)
         grads = tape.gradient(scaled, model.trainable_variables)
     """
-    known_problems = "The whole file counts: any mention of `LossScaleOptimizer`, `scale_loss` or `get_scaled_loss` anywhere silences it. The policy must be set with a literal `'mixed_float16'` in the same file."
+    known_problems = "The whole file counts: any mention of `LossScaleOptimizer`, `scale_loss` or `get_scaled_loss` anywhere silences it. The policy must be set with a literal `'mixed_float16'` in the same file. Test files are skipped (they check layers under the policy, not training)."
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
@@ -72,5 +73,5 @@ class MixedPrecisionWithoutLossScaling(TapeRule):
             self.defer(lambda: self._check(node))
 
     def _check(self, node: cst.Call) -> None:
-        if self.mixed and not _SCALING.search(self.ctx.source):
+        if self.mixed and not _SCALING.search(self.ctx.source) and not is_test_file(self.ctx.path):
             self.report(node)

@@ -70,6 +70,8 @@ DATASET_METHODS = frozenset(
     """.split()
 )
 _ARRAY_PREFIXES = ("numpy.random.",)
+# ndarray methods that return a new array.
+_ARRAY_METHODS = frozenset("astype reshape copy transpose squeeze flatten ravel clip round".split())
 _ARRAY_FUNCTIONS = frozenset(
     "numpy.array numpy.asarray numpy.zeros numpy.ones numpy.empty numpy.full numpy.arange numpy.linspace "
     "numpy.load numpy.loadtxt numpy.stack numpy.concatenate numpy.eye".split()
@@ -236,10 +238,12 @@ class Dataflow:
             return None
         if isinstance(call.func, cst.Attribute):
             method = call.func.attr.value
-            if method in DATASET_METHODS:
+            if method in DATASET_METHODS or method in _ARRAY_METHODS:
                 base = self._value(call.func.value, scope, at, env, depth)
-                if base is not None and base.kind == DATASET:
+                if base is not None and base.kind == DATASET and method in DATASET_METHODS:
                     return base.with_step(Step(method, call))
+                if base is not None and base.kind == ARRAY and method in _ARRAY_METHODS:
+                    return Value(ARRAY, node=call)
             return None
         if isinstance(call.func, cst.Name):
             return self._summary(call, call.func.value, scope, env, depth)
