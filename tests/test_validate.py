@@ -508,3 +508,14 @@ def test_an_unbatched_dataset_is_confirmed_with_tensorflow_and_inconclusive_with
         assert "Expected shape (None, 8), but input has incompatible shape (8,)" in verdict.evidence
     else:
         assert verdict.status == INCONCLUSIVE and "tf.data needs TensorFlow" in verdict.evidence
+
+
+def test_retracing_is_counted_with_tensorflow_and_inconclusive_without() -> None:
+    _runtime_or_skip()
+    diagnostics = [d for d in _lint(FIXTURES / "TFL208" / "hits.py") if d.code == "TFL208"][:1]
+    [verdict] = session.validate(diagnostics, _read, Options(timeout=300))
+    assert verdict is not None
+    if sandbox.available("tensorflow"):
+        assert verdict.status == CONFIRMED and verdict.measured["traces"] == 20 and verdict.measured["control_traces"] == 1
+    else:
+        assert verdict.status == INCONCLUSIVE and "tf.function needs TensorFlow" in verdict.evidence

@@ -385,6 +385,60 @@ def probe_save(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
     return {"status": "ok", "phases": [job["entry"]]}
 
 
+def probe_retracing(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
+    """Count tf.function traces on a one-op stand-in: called with a changing Python int
+    (``scalar``) or created anew on each iteration (``created``), against the control that
+    passes a tensor / creates the function once. The count depends on the pattern, not on
+    the function's body."""
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return {"status": "unsupported", "message": "tf.function needs TensorFlow, which is not installed where tf-lint runs"}
+    calls = int(job.get("calls", 20))
+    x = tf.constant(1.0)
+
+    def body(value: Any, step: Any) -> Any:
+        return value * tf.cast(step, tf.float32)
+
+    def timed(action: Callable[[], int]) -> Tuple[int, float]:
+        started = time.perf_counter()
+        traces = action()
+        return traces, time.perf_counter() - started
+
+    def pattern() -> int:
+        if job["mode"] == "created":
+            total = 0
+            for step in range(calls):
+                fresh = tf.function(body)
+                fresh(x, tf.constant(step))
+                total += fresh.experimental_get_tracing_count()
+            return total
+        scalar = tf.function(body)
+        for step in range(calls):
+            scalar(x, step)
+        return int(scalar.experimental_get_tracing_count())
+
+    def control() -> int:
+        once = tf.function(body)
+        for step in range(calls):
+            once(x, tf.constant(step))
+        return int(once.experimental_get_tracing_count())
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        traces, seconds = phase("timing", lambda: timed(pattern))
+        control_traces, control_seconds = phase("timing", lambda: timed(control))
+    return {
+        "status": "ok",
+        "phases": ["timing"],
+        "calls": calls,
+        "traces": traces,
+        "control_traces": control_traces,
+        "seconds": seconds,
+        "control_seconds": control_seconds,
+    }
+
+
 def probe_construct(keras: Any, np: Any, job: Dict[str, Any]) -> Dict[str, Any]:
     """Call one constructor (a layer, an optimizer, an identifier lookup) with its arguments."""
     with warnings.catch_warnings(record=True) as caught:
@@ -587,6 +641,7 @@ PROBES: Dict[str, Callable[[Any, Any, Dict[str, Any]], Dict[str, Any]]] = {
     "training_modes": probe_training_modes,
     "compile_loop": probe_compile_loop,
     "save": probe_save,
+    "retracing": probe_retracing,
     "sleep": probe_sleep,
     "allocate": probe_allocate,
     "exit": probe_exit,

@@ -791,3 +791,22 @@ def deprecated_layer_keyword(site: Site) -> Check:
         return Verdict(REFUTED, f"{spec['call']}({keyword}=...) was accepted without a warning")
 
     return Check({"probe": "construct", "call": spec}, judge, note)
+
+
+@validator("TFL207", "TFL208")
+def retracing(site: Site) -> Check:
+    """Count traces of a one-op tf.function under the flagged pattern (a new Python int per
+    call, or a function created per iteration) against the control (a tensor, one function)."""
+    mode = "created" if site.diagnostic.code == "TFL207" else "scalar"
+
+    def judge(outcome: Outcome) -> Verdict:
+        if outcome.get("status") != "ok":
+            return _other_outcome(outcome)
+        traces, control, calls = outcome["traces"], outcome["control_traces"], outcome["calls"]
+        seconds, control_seconds = outcome["seconds"], outcome["control_seconds"]
+        ratio = seconds / max(control_seconds, 1e-9)
+        measured = {"traces": traces, "control_traces": control, "calls": calls, "ratio": ratio}
+        evidence = f"{calls} calls traced {traces} times against {control} for the control ({seconds:.3f} s against {control_seconds:.3f} s, {ratio:.1f}x)"
+        return Verdict(CONFIRMED if traces > control else REFUTED, evidence, phase="timing", measured=measured)
+
+    return Check({"probe": "retracing", "mode": mode, "calls": 20}, judge, "on a one-op stand-in function: the trace count depends on the pattern, not on the body")
