@@ -97,6 +97,18 @@ def tf_lint(files: Sequence[Path], *flags: str) -> List[str]:
     return [sys.executable, "-m", "tf_lint", "--isolated", "-q", "--exit-zero", *flags, *map(str, files)]
 
 
+def dataflow_rules() -> List[str]:
+    """The codes whose rules query the dataflow layer (directly or through a shared base)."""
+    rules = ROOT / "tf_lint" / "rules"
+    users = ("semantics.dataflow", "_pipeline_rule", "_traced_code_rule")
+    codes = []
+    for path in sorted(rules.glob("tfl[0-9]*.py")):
+        text = path.read_text(encoding="utf-8")
+        if any(user in text for user in users):
+            codes.append(path.name[:6].upper())
+    return codes
+
+
 def findings_of(timing: Timing, pattern: str) -> int:
     return len(re.findall(pattern, timing.output, flags=re.MULTILINE))
 
@@ -122,6 +134,10 @@ def main_table(files: List[Path], jobs: int, peers_bin: Optional[Path], work: Pa
     commands = {
         "floor": ("libcst parse floor", [sys.executable, str(HERE / "parse_floor.py"), str(file_list)]),
         "strict": ("tf-lint -j 1 --no-prefilter", tf_lint(files, "-j", "1", "--no-cache", "--no-prefilter", "--max-file-size", "0")),
+        "no-dataflow": (
+            "tf-lint -j 1 --no-prefilter, dataflow rules off",
+            tf_lint(files, "-j", "1", "--no-cache", "--no-prefilter", "--max-file-size", "0", "--extend-ignore", ",".join(dataflow_rules())),
+        ),
         "shipped": ("tf-lint -j 1", tf_lint(files, "-j", "1", "--no-cache")),
         "parallel": (f"tf-lint -j {jobs}", tf_lint(files, "-j", str(jobs), "--no-cache")),
     }
@@ -136,9 +152,11 @@ def main_table(files: List[Path], jobs: int, peers_bin: Optional[Path], work: Pa
     # The fastest of each: on a shared machine noise only ever adds time (timeit's advice).
     best = {key: min(timings, key=lambda timing: timing.seconds) for key, timings in samples.items()}
     floor, strict, shipped, parallel, cold, warm = (best[k] for k in ("floor", "strict", "shipped", "parallel", "cold", "warm"))
+    no_dataflow = best["no-dataflow"]
     rows.append((floor, 0, 0, "read + `libcst.parse_module`, nothing else"))
     for timing, note in (
         (strict, "every file parsed, all default rules"),
+        (no_dataflow, f"the same without the {len(dataflow_rules())} rules that query the dataflow layer"),
         (shipped, "as shipped: files without tensorflow/keras skipped unparsed"),
         (parallel, "same output as -j 1: " + str(parallel.output == shipped.output).lower()),
         (cold, f"-j {jobs}, empty cache"),
@@ -174,6 +192,7 @@ def main_table(files: List[Path], jobs: int, peers_bin: Optional[Path], work: Pa
     ratios = {
         "tf-lint -j 1 --no-prefilter / parse floor": strict.seconds / floor.seconds,
         "tf-lint -j 1 (shipped) / parse floor": shipped.seconds / floor.seconds,
+        "dataflow rules' cost (all rules / without them)": strict.seconds / no_dataflow.seconds,
         f"speed-up -j {jobs} over -j 1": shipped.seconds / parallel.seconds,
         "speed-up warm cache over cold": cold.seconds / warm.seconds,
     }
@@ -277,6 +296,8 @@ def target_table(ratios: Dict[str, float], jobs: int, growth: float, beyond_ms: 
         f"| warm cache vs cold | at least 20x | {warm:.1f}x | {verdict(warm >= 20)} |",
         f"| peak RSS, 4x the files | does not grow | {growth:.2f}x | {verdict(growth <= 1.1)} |",
     ]
+    dataflow = ratios["dataflow rules' cost (all rules / without them)"]
+    rows.append(f"| the dataflow rules' share of the engine | at most 1.30x | {dataflow:.3f}x | {verdict(dataflow <= 1.3)} |")
     if beyond_ms is not None:
         rows.append(f"| flake8 plugin beyond the parse, one file | at most 50 ms | {beyond_ms:.0f} ms | {verdict(beyond_ms <= 50)} |")
     return rows

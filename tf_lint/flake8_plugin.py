@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # Codes that are off by default (flake8's extend-default-ignore), spelled out so that
 # registering the plugin imports nothing heavy; a test keeps this equal to the registry's.
-DEFAULT_OFF: Tuple[str, ...] = ("TFL001",)
+DEFAULT_OFF: Tuple[str, ...] = ("TFL001", "TFL205")
 
 
 @functools.lru_cache(maxsize=256)

@@ -10,7 +10,7 @@ Subclasses collect candidate nodes during the walk with :meth:`candidate`; after
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -63,9 +63,15 @@ class TracedCodeRule(Rule):
     def finish(self) -> None:
         if not self.candidates:
             return
+        tracing = self.ctx.tracing
         mapped = self._dataset_functions()
+        if not mapped and not tracing.wrapped and not any(info.decorated_traced for info in tracing.functions.values()):
+            return  # nothing in the file is known to be traced
+        answers: Dict[int, bool] = self.ctx.shared.setdefault("traced-scopes", {})
         for node, scope, extra in self.candidates:
-            if self.traced(scope, mapped):
+            if id(scope) not in answers:
+                answers[id(scope)] = self.traced(scope, mapped)
+            if answers[id(scope)]:
                 self.judge(node, scope, extra)
 
     def traced(self, scope: Scope, mapped: Set[int]) -> bool:

@@ -10,6 +10,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.scopes import Scope, target_names
 from tf_lint.semantics.traced_functions import traced_function
+from tf_lint.walk import children
 
 _STEP_METHODS = frozenset({"apply_gradients", "train_on_batch"})
 
@@ -102,7 +103,7 @@ def _unconditional(block: cst.BaseSuite) -> List[cst.BaseSmallStatement]:
         if isinstance(node, cst.BaseSmallStatement):
             found.append(node)
             continue
-        stack.extend(node.children)
+        stack.extend(children(node))
     return found
 
 
@@ -115,5 +116,5 @@ def _unconditional_calls(block: cst.BaseSuite) -> List[cst.Call]:
             continue
         if isinstance(node, cst.Call):
             calls.append(node)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return calls

@@ -12,6 +12,7 @@ from tf_lint.rule import Rule
 from tf_lint.semantics.dataflow import ARRAY, dataflow
 from tf_lint.semantics.expressions import names_in
 from tf_lint.semantics.scopes import Loop, Scope
+from tf_lint.walk import children
 
 _CONVERSIONS = frozenset(
     {"tensorflow.constant", "tensorflow.convert_to_tensor", "keras.ops.convert_to_tensor", "numpy.array", "numpy.asarray"}
@@ -79,5 +80,5 @@ def _mutated(loop: cst.CSTNode) -> Set[str]:
         node = stack.pop()
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
             found.add(node.func.value.value)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return found

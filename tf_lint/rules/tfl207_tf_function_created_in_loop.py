@@ -11,6 +11,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.scopes import Loop, Scope
 from tf_lint.semantics.tracing import TF_FUNCTION, is_tf_function
+from tf_lint.walk import children
 
 
 class TfFunctionCreatedInLoop(Rule):
@@ -98,7 +99,7 @@ def _walk(root: cst.CSTNode) -> List[cst.CSTNode]:
     while stack:
         node = stack.pop()
         found.append(node)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return found
 
 
@@ -109,5 +110,5 @@ def _walk_with_nesting(root: cst.CSTNode) -> List[Tuple[cst.CSTNode, bool]]:
         node, nested = stack.pop()
         found.append((node, nested))
         inner = nested or isinstance(node, (cst.For, cst.While, cst.BaseComp))
-        stack.extend((child, inner) for child in node.children)
+        stack.extend((child, inner) for child in children(node))
     return found

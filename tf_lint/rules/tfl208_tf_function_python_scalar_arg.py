@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
-from typing import List, Sequence, Set
+from typing import TYPE_CHECKING, Dict, Set
 
 import libcst as cst
 
 from tf_lint.diagnostics import Fix, Severity
-from tf_lint.rules._loop_rule import LoopRule
-from tf_lint.semantics.loops import LoopShape
+from tf_lint.rule import Rule
 from tf_lint.semantics.scopes import Scope, target_names
 from tf_lint.semantics.traced_functions import traced_function
+
+if TYPE_CHECKING:
+    from tf_lint.context import FileContext
 
 # Parameters that take a few fixed values on purpose (a handful of traces, no warning).
 _MODE_NAMES = re.compile(r"^(training|mode|is_\w+|use_\w+)$")
 
 
-class TfFunctionPythonScalarArg(LoopRule):
+class TfFunctionPythonScalarArg(Rule):
     code = "TFL208"
     name = "tf-function-python-scalar-arg"
     severity = Severity.PERFORMANCE
@@ -47,41 +49,52 @@ class TfFunctionPythonScalarArg(LoopRule):
     fix_safety = "unsafe"
     fix_note = "Unsafe: wraps the argument in `tf.constant(...)`; code inside the function that uses it as a Python int (a `range`, a shape) must then handle a tensor."
 
-    def on_loop(self, loop: LoopShape) -> None:
-        counters = _counters(loop)
-        if not counters:
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)
+        self._counters: Dict[int, Set[str]] = {}  # id(loop node) -> the int counters it binds
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not isinstance(node.func, cst.Name) or not node.args:
             return
-        scope = self.ctx.scope
-        calls = _calls(loop.body)
-        if calls:
-            self.defer(lambda: self._check(calls, counters, scope))
+        loops = self.ctx.enclosing_loops()
+        if not loops:
+            return
+        counters: Set[str] = set()
+        for loop in loops:
+            if id(loop.node) not in self._counters:
+                self._counters[id(loop.node)] = _counters(loop.node)
+            counters |= self._counters[id(loop.node)]
+        if counters and any(_varies_with(arg.value, counters) for arg in node.args):
+            scope = self.ctx.scope
+            self.defer(lambda: self._check(node, counters, scope))
 
-    def _check(self, calls: List[cst.Call], counters: Set[str], scope: Scope) -> None:
-        names = self.ctx.names(scope)
-        for call in calls:
-            found = traced_function(call.func, scope, names, self.ctx.tracing.functions)
-            if found is None or found.fixed_signature:
+    def _check(self, call: cst.Call, counters: Set[str], scope: Scope) -> None:
+        found = traced_function(call.func, scope, self.ctx.names(scope), self.ctx.tracing.functions)
+        if found is None or found.fixed_signature:
+            return
+        for arg in call.args:
+            if arg.keyword is not None and _MODE_NAMES.match(arg.keyword.value):
                 continue
-            for arg in call.args:
-                if arg.keyword is not None and _MODE_NAMES.match(arg.keyword.value):
-                    continue
-                if _varies_with(arg.value, counters):
-                    alias = self.ctx.imports.alias_of("tensorflow") or "tf"
-                    code = cst.Module([]).code_for_node(arg.value)
-                    fix_text = f"{alias}.constant({code})"
-                    self.report(arg.value, fix=Fix(fix_text, safe=False, title=f"pass {fix_text}"), function=found.name, arg=code, tensor=fix_text)
-                    break
+            if _varies_with(arg.value, counters):
+                alias = self.ctx.imports.alias_of("tensorflow") or "tf"
+                code = cst.Module([]).code_for_node(arg.value)
+                tensor = f"{alias}.constant({code})"
+                self.report(arg.value, fix=Fix(tensor, safe=False, title=f"pass {tensor}"), function=found.name, arg=code, tensor=tensor)
+                return
 
 
-def _counters(loop: LoopShape) -> Set[str]:
+def _counters(loop: cst.CSTNode) -> Set[str]:
     """The int counters a ``for`` over ``range(...)``/``enumerate(...)`` binds."""
-    iterator = loop.iter
+    clause = loop if isinstance(loop, cst.For) else getattr(loop, "for_in", None)
+    if not isinstance(clause, (cst.For, cst.CompFor)):
+        return set()
+    iterator, target = clause.iter, clause.target
     if not (isinstance(iterator, cst.Call) and isinstance(iterator.func, cst.Name)):
         return set()
     if iterator.func.value == "range":
-        return set(target_names(loop.target))
-    if iterator.func.value == "enumerate" and isinstance(loop.target, cst.Tuple) and loop.target.elements:
-        first = loop.target.elements[0].value
+        return set(target_names(target))
+    if iterator.func.value == "enumerate" and isinstance(target, cst.Tuple) and target.elements:
+        first = target.elements[0].value
         return {first.value} if isinstance(first, cst.Name) else set()
     return set()
 
@@ -96,16 +109,3 @@ def _varies_with(expr: cst.BaseExpression, counters: Set[str]) -> bool:
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("float", "int"):
         return bool(expr.args) and _varies_with(expr.args[0].value, counters)
     return False
-
-
-def _calls(body: Sequence[cst.CSTNode]) -> List[cst.Call]:
-    found: List[cst.Call] = []
-    stack: List[cst.CSTNode] = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(node, cst.Call):
-            found.append(node)
-        stack.extend(node.children)
-    return found

@@ -10,6 +10,7 @@ from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rules._tape_rule import TapeRule
 from tf_lint.semantics.models import model_source
 from tf_lint.semantics.scopes import Scope
+from tf_lint.walk import children
 
 _MODE_LAYERS = frozenset(
     {
@@ -117,12 +118,12 @@ def _add_calls(scope: Scope, name: str) -> List[cst.Call]:
 
 def _calls_in(root: cst.CSTNode) -> List[cst.Call]:
     found: List[cst.Call] = []
-    stack: List[cst.CSTNode] = list(root.children)
+    stack: List[cst.CSTNode] = list(children(root))
     while stack:
         node = stack.pop()
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
         if isinstance(node, cst.Call):
             found.append(node)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return found

@@ -9,6 +9,7 @@ import libcst as cst
 from tf_lint.diagnostics import Severity
 from tf_lint.rules._traced_code_rule import TracedCodeRule
 from tf_lint.semantics.scopes import ASSIGN, Scope
+from tf_lint.walk import children
 
 _MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "pop", "remove", "clear"})
 
@@ -121,5 +122,5 @@ def _self_values(klass: cst.ClassDef, attr: str) -> List[cst.BaseExpression]:
                         and written.attr.value == attr
                     ):
                         values.append(node.value)
-            stack.extend(node.children)
+            stack.extend(children(node))
     return values

@@ -49,8 +49,7 @@ class VariableCreatedInTfFunction(TracedCodeRule):
         self.guards = 0
 
     def visit_If(self, node: cst.If) -> None:
-        text = cst.Module([]).code_for_node(node.test)
-        if "is None" in text or "hasattr" in text:
+        if _lazy_creation_test(node.test):
             self.guards += 1
             self.ctx.shared.setdefault("tfl403-guards", set()).add(id(node))
 
@@ -73,3 +72,17 @@ class VariableCreatedInTfFunction(TracedCodeRule):
         assert isinstance(node, cst.Call)
         if self.ctx.names(scope).resolve(node.func) in _VARIABLES:
             self.report(node)
+
+
+def _lazy_creation_test(test: cst.BaseExpression) -> bool:
+    """``x is None``, ``not hasattr(self, "v")``, ``self.v is None and ...``."""
+    if isinstance(test, cst.UnaryOperation):
+        return _lazy_creation_test(test.expression)
+    if isinstance(test, cst.BooleanOperation):
+        return _lazy_creation_test(test.left) or _lazy_creation_test(test.right)
+    if isinstance(test, cst.Comparison):
+        return any(
+            isinstance(c.operator, (cst.Is, cst.IsNot)) and isinstance(c.comparator, cst.Name) and c.comparator.value == "None"
+            for c in test.comparisons
+        )
+    return isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "hasattr"

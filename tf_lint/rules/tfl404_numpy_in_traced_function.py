@@ -10,6 +10,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.rules._traced_code_rule import TracedCodeRule
 from tf_lint.semantics.expressions import names_in
 from tf_lint.semantics.scopes import Scope
+from tf_lint.walk import children
 
 _STATIC_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "name"})
 
@@ -91,5 +92,5 @@ def _only_static_uses(expr: cst.CSTNode) -> bool:
             continue
         if isinstance(node, cst.Name):
             return False
-        stack.extend(node.children)
+        stack.extend(children(node))
     return True

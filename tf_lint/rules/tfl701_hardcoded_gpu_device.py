@@ -14,6 +14,7 @@ from tf_lint.semantics.devices import device_problem, names_gpu
 from tf_lint.semantics.expressions import string_value
 from tf_lint.semantics.reaching import ParentMap
 from tf_lint.semantics.scopes import Scope
+from tf_lint.walk import children
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
@@ -60,18 +61,14 @@ class HardcodedGpuDevice(Rule):
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
-        self.guards = 0
+        self.enclosing: List[cst.BaseExpression] = []  # tests and iterables of the if/while/for around the walk
         self.parents = ParentMap()
 
     def _enter(self, node: cst.CSTNode) -> None:
-        test = node.test if isinstance(node, (cst.If, cst.While)) else node.iter  # type: ignore[attr-defined]
-        if _CHECKS_DEVICES.search(cst.Module([]).code_for_node(test)):
-            self.guards += 1
-            self.ctx.shared.setdefault("tfl701-guards", set()).add(id(node))
+        self.enclosing.append(node.test if isinstance(node, (cst.If, cst.While)) else node.iter)  # type: ignore[attr-defined]
 
     def _leave(self, node: cst.CSTNode) -> None:
-        if id(node) in self.ctx.shared.get("tfl701-guards", set()):
-            self.guards -= 1
+        self.enclosing.pop()
 
     visit_If = visit_While = visit_For = _enter
     leave_If = leave_While = leave_For = _leave
@@ -80,7 +77,7 @@ class HardcodedGpuDevice(Rule):
         return CallInterests(names=frozenset({_DEVICE}))
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if callee != _DEVICE or self.guards or not node.args:
+        if callee != _DEVICE or not node.args or any(_mentions_devices(test) for test in self.enclosing):
             return
         spec = string_value(node.args[0].value)
         if spec is None or not names_gpu(spec) or device_problem(spec) is not None:
@@ -118,11 +115,24 @@ def _before(statements: Sequence[cst.CSTNode], current: cst.CSTNode) -> List[cst
     return []
 
 
+def _mentions_devices(expr: cst.CSTNode) -> bool:
+    """Does the expression name GPUs or devices (a name, an attribute or a string)? Cheaper
+    than generating its source text, which every if/for/while of every file would pay."""
+    stack: List[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name) and _CHECKS_DEVICES.search(node.value):
+            return True
+        if isinstance(node, cst.SimpleString) and _CHECKS_DEVICES.search(node.value):
+            return True
+        stack.extend(children(node))
+    return False
+
+
 def _device_check_that_exits(statement: cst.CSTNode) -> bool:
-    code = cst.Module([]).code_for_node
     if isinstance(statement, cst.SimpleStatementLine):
-        return any(isinstance(s, cst.Assert) and _CHECKS_DEVICES.search(code(s.test)) for s in statement.body)
-    if isinstance(statement, cst.If) and _CHECKS_DEVICES.search(code(statement.test)):
+        return any(isinstance(s, cst.Assert) and _mentions_devices(s.test) for s in statement.body)
+    if isinstance(statement, cst.If) and _mentions_devices(statement.test):
         return any(_exits(s) for s in _small_statements(statement.body))
     return False
 
@@ -136,7 +146,7 @@ def _small_statements(block: cst.CSTNode) -> List[cst.CSTNode]:
             continue
         if isinstance(node, cst.BaseSmallStatement):
             found.append(node)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return found
 
 

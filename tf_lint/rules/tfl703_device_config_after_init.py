@@ -14,6 +14,7 @@ from tf_lint.semantics.keras_calls import is_model_factory
 from tf_lint.semantics.reaching import ParentMap
 from tf_lint.semantics.scopes import Scope
 from tf_lint.semantics.tensors import is_tensor_op
+from tf_lint.walk import children
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
@@ -149,5 +150,5 @@ def _op_in(statement: cst.CSTNode, names: Names) -> Optional[cst.Call]:
                 or is_model_factory(qualified)
             ):
                 return node
-        stack.extend(node.children)
+        stack.extend(children(node))
     return None

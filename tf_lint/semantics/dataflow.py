@@ -31,6 +31,7 @@ from tf_lint.semantics.reaching import ParentMap, reaching_all
 from tf_lint.semantics.scopes import ASSIGN, Scope
 from tf_lint.semantics.tensors import is_tensor_op
 from tf_lint.semantics.tracing import FunctionInfo, TracingFacts, is_tf_function
+from tf_lint.walk import children
 
 DATASET = "dataset"
 MODEL = "model"
@@ -319,7 +320,7 @@ def _returns(function: cst.FunctionDef) -> List[cst.Return]:
         elif isinstance(node, (cst.Yield, cst.Await)):
             return []  # a generator or coroutine: not a plain result
         elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(node.children)
+            stack.extend(children(node))
     return found
 
 
@@ -346,7 +347,7 @@ def _self_assignments(klass: cst.ClassDef, attr: str) -> Optional[List[Tuple[cst
                 if not isinstance(node, cst.AnnAssign) or node.value is None:
                     return None
                 found.append((node.value, statement))
-            stack.extend(node.children)
+            stack.extend(children(node))
     return found
 
 

@@ -7,6 +7,7 @@ from typing import Iterator, List, Optional
 import libcst as cst
 
 from tf_lint.semantics.scopes import ASSIGN, Scope
+from tf_lint.walk import children
 
 
 def keyword(node: cst.Call, name: str) -> Optional[cst.Arg]:
@@ -60,7 +61,7 @@ def names_in(expr: cst.CSTNode) -> Iterator[str]:
         elif isinstance(node, (cst.Lambda, cst.BaseComp)):
             continue
         else:
-            stack.extend(node.children)
+            stack.extend(children(node))
 
 
 def is_int(expr: cst.BaseExpression, value: int) -> bool:

@@ -8,6 +8,7 @@ import libcst as cst
 
 from tf_lint.names import Names
 from tf_lint.semantics.expressions import names_in, short_code
+from tf_lint.walk import children
 
 STATIC_SHAPE = "static"  # range(t.shape[k]) or range(len(t)): a Python int at trace time
 DYNAMIC_SHAPE = "dynamic"  # range(tf.shape(t)[k]): a tensor bound, AutoGraph makes a while loop
@@ -98,5 +99,5 @@ def indexes_with(body: Sequence[cst.CSTNode], array: str, index_names: Sequence[
             and any(wanted.intersection(names_in(element)) for element in node.slice)
         ):
             return True
-        stack.extend(node.children)
+        stack.extend(children(node))
     return False

@@ -18,6 +18,7 @@ from tf_lint.names import Names
 from tf_lint.semantics.expressions import argument, constant_string, keyword
 from tf_lint.semantics.scopes import ASSIGN, Scope
 from tf_lint.semantics.tracing import FunctionInfo
+from tf_lint.walk import children
 
 _SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
 _FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
@@ -136,7 +137,7 @@ def _returns(body: cst.BaseSuite) -> List[cst.Return]:
         if isinstance(node, cst.Return):
             found.append(node)
         elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.BaseExpression)):
-            stack.extend(node.children)
+            stack.extend(children(node))
     return found
 
 

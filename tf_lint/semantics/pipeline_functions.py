@@ -8,6 +8,7 @@ import libcst as cst
 
 from tf_lint.names import ImportTable
 from tf_lint.semantics.scopes import ASSIGN, Scope
+from tf_lint.walk import children
 
 _RANDOM_PREFIXES = ("tensorflow.random.", "tensorflow.image.random_", "tensorflow.image.stateless_random_", "numpy.random.", "random.")
 _SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
@@ -62,5 +63,5 @@ def calls_in(root: cst.CSTNode) -> List[cst.Call]:
         node = stack.pop()
         if isinstance(node, cst.Call):
             found.append(node)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return found

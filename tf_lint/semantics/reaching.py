@@ -20,6 +20,7 @@ from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 import libcst as cst
 
 from tf_lint.semantics.scopes import Scope, target_names
+from tf_lint.walk import children
 
 _NESTED = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.BaseComp)
 
@@ -45,7 +46,7 @@ class ParentMap:
             stack: List[cst.CSTNode] = [scope.node]
             while stack:
                 node = stack.pop()
-                for child in node.children:
+                for child in children(node):
                     parents[id(child)] = node
                     if not isinstance(child, _NESTED):
                         stack.append(child)
@@ -200,4 +201,4 @@ def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield current
         if current is not node and isinstance(current, (cst.FunctionDef, cst.ClassDef)):
             continue  # its body binds in its own scope
-        stack.extend(current.children)
+        stack.extend(children(current))
