@@ -2,7 +2,7 @@
 
 Most calls in a file (``print``, ``np.zeros``, a user's helpers) interest no rule. A rule
 that only cares about some calls declares them (``CallInterests``: qualified names, name
-prefixes, method names) and implements ``on_call``; the router computes the callee once per
+prefixes, method names, bare function names, keyword arguments) and implements ``on_call``; the router computes the callee once per
 call and wakes only the matching rules. Measured on the Keras sources, twenty rules each
 running ``visit_Call`` on every call cost more than the walk itself.
 """
@@ -26,6 +26,8 @@ class CallInterests(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less i
     names: FrozenSet[str] = frozenset()
     prefixes: Tuple[str, ...] = ()
     methods: FrozenSet[str] = frozenset()
+    functions: FrozenSet[str] = frozenset()  # bare-name calls: "print", "float"; "*" for any f(...)
+    keywords: FrozenSet[str] = frozenset()  # calls passing this keyword argument ("training")
 
 
 class CallRouter(Visitor):
@@ -47,6 +49,8 @@ class CallRouter(Visitor):
         self.by_name: Dict[str, List["Rule"]] = {}
         self.by_method: Dict[str, List["Rule"]] = {}
         self.by_prefix: List[Tuple[str, "Rule"]] = []
+        self.by_function: Dict[str, List["Rule"]] = {}
+        self.by_keyword: Dict[str, List["Rule"]] = {}
         for rule in rules:
             interests = rule.call_interests()
             for name in interests.names:
@@ -54,6 +58,10 @@ class CallRouter(Visitor):
             for method in interests.methods:
                 self.by_method.setdefault(method, []).append(rule)
             self.by_prefix.extend((prefix, rule) for prefix in interests.prefixes)
+            for function in interests.functions:
+                self.by_function.setdefault(function, []).append(rule)
+            for name in interests.keywords:
+                self.by_keyword.setdefault(name, []).append(rule)
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = self.ctx.callee(node)
@@ -61,8 +69,16 @@ class CallRouter(Visitor):
         if callee is not None:
             wanted.extend(self.by_name.get(callee, ()))
             wanted.extend(rule for prefix, rule in self.by_prefix if callee.startswith(prefix))
-        if isinstance(node.func, cst.Attribute):
-            wanted.extend(self.by_method.get(node.func.attr.value, ()))
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            wanted.extend(self.by_method.get(func.attr.value, ()))
+        elif isinstance(func, cst.Name) and self.by_function:
+            wanted.extend(self.by_function.get(func.value, ()))
+            wanted.extend(self.by_function.get("*", ()))
+        if self.by_keyword:
+            for arg in node.args:
+                if arg.keyword is not None:
+                    wanted.extend(self.by_keyword.get(arg.keyword.value, ()))
         seen = set()
         for rule in wanted:
             if id(rule) in seen or type(rule) in self.muted:

@@ -39,10 +39,28 @@ class TracedCodeRule(Rule):
         if self.ctx.scope.enclosing_function() is not None:
             self.candidates.append((node, self.ctx.scope, extra))
 
+    def candidate_calls(self) -> CallInterests:
+        """The calls a subclass wants as candidates (see :meth:`on_candidate_call`)."""
+        return CallInterests()
+
+    def on_candidate_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        """A call matching :meth:`candidate_calls`; call :meth:`candidate` to keep it."""
+
     def call_interests(self) -> CallInterests:
-        return CallInterests(names=_EAGER_WRAPPERS, methods=_TRACING_METHODS)
+        own = self.candidate_calls()
+        return CallInterests(
+            names=_EAGER_WRAPPERS | own.names,
+            prefixes=own.prefixes,
+            methods=_TRACING_METHODS | own.methods,
+            functions=own.functions,
+            keywords=own.keywords,
+        )
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        self.on_candidate_call(node, callee)
+        self._note_tracing_call(node, callee)
+
+    def _note_tracing_call(self, node: cst.Call, callee: Optional[str]) -> None:
         if callee in _EAGER_WRAPPERS:
             given = node.args[0].value if node.args and node.args[0].keyword is None else None
             eager: Set[int] = self.ctx.shared.setdefault("eager-functions", set())
@@ -53,7 +71,7 @@ class TracedCodeRule(Rule):
                     if binding.definition is not None:
                         eager.add(id(binding.definition))
             return
-        if self.ctx.imports.imports_ml and isinstance(node.func, cst.Attribute):
+        if self.ctx.imports.imports_ml and isinstance(node.func, cst.Attribute) and node.func.attr.value in _TRACING_METHODS:
             seen: Set[int] = self.ctx.shared.setdefault("tracing-map-seen", set())
             if id(node) not in seen:  # every traced-code rule sees the call: record it once
                 seen.add(id(node))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Dict, Set
+from typing import TYPE_CHECKING, Dict, Optional, Set
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.scopes import Scope, target_names
@@ -53,7 +54,10 @@ class TfFunctionPythonScalarArg(Rule):
         super().__init__(ctx)
         self._counters: Dict[int, Set[str]] = {}  # id(loop node) -> the int counters it binds
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(functions=frozenset({"*"}))
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         if not isinstance(node.func, cst.Name) or not node.args:
             return
         loops = self.ctx.enclosing_loops()

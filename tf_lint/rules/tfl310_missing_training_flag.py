@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rules._tape_rule import TapeRule
 from tf_lint.semantics.models import model_source
@@ -61,7 +62,10 @@ class MissingTrainingFlag(TapeRule):
     fix_safety = "unsafe"
     fix_note = "Unsafe: adding `training=True` changes what the step computes (that is the point, but a frozen-statistics fine-tuning step may want `training=False` instead)."
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(functions=frozenset({"*"}))
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         if not self.tapes or not isinstance(node.func, cst.Name) or not self.ctx.imports.imports_ml:
             return
         if any(arg.keyword is not None and arg.keyword.value == "training" or arg.star for arg in node.args):

@@ -7,6 +7,7 @@ from typing import Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rules._tape_rule import TapeRule
 from tf_lint.semantics.expressions import keyword, short_code
@@ -48,7 +49,10 @@ class TrainingTrueAtInference(TapeRule):
     fix_safety = "unsafe"
     fix_note = "Unsafe: `training=True` at inference may be deliberate (Monte Carlo dropout, test-time augmentation)."
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def call_interests(self) -> CallInterests:
+        return CallInterests(keywords=frozenset({"training"}))
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         flag = keyword(node, "training")
         if flag is None or not (isinstance(flag.value, cst.Name) and flag.value.value == "True"):
             return

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rules._traced_code_rule import TracedCodeRule
 from tf_lint.semantics.scopes import Scope
@@ -47,7 +48,10 @@ class PrintInTfFunction(TracedCodeRule):
     fix_safety = "unsafe"
     fix_note = "Unsafe: `tf.print` prints on every call instead of once, to standard error by default; `sep=`/`end=`/`file=` differ slightly."
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def candidate_calls(self) -> CallInterests:
+        return CallInterests(functions=frozenset({"print"}))
+
+    def on_candidate_call(self, node: cst.Call, callee: Optional[str]) -> None:
         if isinstance(node.func, cst.Name) and node.func.value == "print" and not _only_static(node):
             self.candidate(node)
 

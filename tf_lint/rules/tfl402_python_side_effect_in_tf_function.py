@@ -6,6 +6,7 @@ from typing import Any, List, Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rules._traced_code_rule import TracedCodeRule
 from tf_lint.semantics.scopes import ASSIGN, Scope
@@ -51,7 +52,10 @@ class PythonSideEffectInTfFunction(TracedCodeRule):
         flagged.
     """
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def candidate_calls(self) -> CallInterests:
+        return CallInterests(methods=_MUTATORS)
+
+    def on_candidate_call(self, node: cst.Call, callee: Optional[str]) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS:
             self.candidate(node)

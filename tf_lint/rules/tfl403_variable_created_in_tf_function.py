@@ -57,16 +57,12 @@ class VariableCreatedInTfFunction(TracedCodeRule):
         if id(node) in self.ctx.shared.get("tfl403-guards", set()):
             self.guards -= 1
 
-    def call_interests(self) -> CallInterests:
-        base = super().call_interests()
-        return CallInterests(names=_VARIABLES, methods=base.methods)
+    def candidate_calls(self) -> CallInterests:
+        return CallInterests(names=_VARIABLES)
 
-    def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if callee in _VARIABLES:
-            if not self.guards:
-                self.candidate(node)
-            return
-        super().on_call(node, callee)
+    def on_candidate_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        if callee in _VARIABLES and not self.guards:
+            self.candidate(node)
 
     def judge(self, node: cst.CSTNode, scope: Scope, extra: Any) -> None:
         assert isinstance(node, cst.Call)

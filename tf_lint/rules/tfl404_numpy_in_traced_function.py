@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Set
+from typing import Any, List, Optional, Set
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rules._traced_code_rule import TracedCodeRule
 from tf_lint.semantics.expressions import names_in
@@ -45,11 +46,14 @@ class NumpyInTracedFunction(TracedCodeRule):
         are fine and not flagged.
     """
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def candidate_calls(self) -> CallInterests:
+        return CallInterests(methods=frozenset({"numpy"}), prefixes=("numpy.",))
+
+    def on_candidate_call(self, node: cst.Call, callee: Optional[str]) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "numpy" and not node.args:
             self.candidate(node, "numpy")
-        elif (self.ctx.callee(node) or "").startswith("numpy.") and node.args:
+        elif (callee or "").startswith("numpy.") and node.args:
             self.candidate(node, "np")
 
     def judge(self, node: cst.CSTNode, scope: Scope, extra: Any) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import libcst as cst
 
+from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rules._traced_code_rule import TracedCodeRule
 from tf_lint.semantics.scopes import Scope
@@ -41,8 +42,11 @@ class TraceTimeRandomFrozen(TracedCodeRule):
     """
     known_problems = "Only functions known to be traced (see TFL401); `tf.numpy_function`/`tf.py_function` helpers run eagerly and are not flagged."
 
-    def visit_Call(self, node: cst.Call) -> None:
-        if (self.ctx.callee(node) or "").startswith(_PYTHON_RANDOM):
+    def candidate_calls(self) -> CallInterests:
+        return CallInterests(prefixes=_PYTHON_RANDOM)
+
+    def on_candidate_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        if (callee or "").startswith(_PYTHON_RANDOM):
             self.candidate(node)
 
     def judge(self, node: cst.CSTNode, scope: Scope, extra: Any) -> None:
