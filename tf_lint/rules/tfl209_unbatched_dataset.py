@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
@@ -10,13 +10,12 @@ from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.dataflow import DATASET, dataflow
-from tf_lint.semantics.datasets import BATCHED, UNBATCHED, DatasetFlow, batch_state
+from tf_lint.semantics.datasets import UNBATCHED, batch_state
 from tf_lint.semantics.expressions import argument, keyword
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
-from tf_lint.semantics.scopes import target_names
 
 if TYPE_CHECKING:
-    from tf_lint.context import FileContext
+    pass
 
 KERAS_DATA_METHODS = frozenset({"fit", "evaluate", "predict"})
 
@@ -53,63 +52,6 @@ class UnbatchedDataset(Rule):
         the file are unknown and never flagged.
     """
 
-    def __init__(self, ctx: "FileContext") -> None:
-        super().__init__(ctx)
-        self.flow = DatasetFlow(ctx.imports)
-        self.branch_depth: List[int] = [0]
-
-    def _enter_branch(self, node: cst.CSTNode) -> None:
-        self.branch_depth[-1] += 1
-
-    def _leave_branch(self, node: cst.CSTNode) -> None:
-        self.branch_depth[-1] -= 1
-
-    visit_If = visit_For = visit_While = visit_Try = visit_Match = _enter_branch
-    leave_If = leave_For = leave_While = leave_Try = leave_Match = _leave_branch
-
-    def _enter_scope(self, node: cst.CSTNode) -> None:
-        self.branch_depth.append(0)
-
-    def _leave_scope(self, node: cst.CSTNode) -> None:
-        self.branch_depth.pop()
-
-    visit_FunctionDef = visit_ClassDef = _enter_scope
-    leave_FunctionDef = leave_ClassDef = _leave_scope
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if not self.ctx.imports.imports_ml:
-            return
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self._assign(target.target.value, node.value)
-            else:
-                for name in target_names(target.target):
-                    self._assign(name, None)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
-            self._assign(node.target.value, node.value)
-
-    def _assign(self, name: str, value: Optional[cst.BaseExpression]) -> None:
-        self.flow.assign(name, value, self.ctx.scope, conditional=self.branch_depth[-1] > 0)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self._assign(node.target.value, None)
-
-    def visit_For_target(self, node: cst.For) -> None:
-        for name in target_names(node.target):
-            self._assign(name, None)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            for name in target_names(node.asname.name):
-                self._assign(name, None)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        if isinstance(node.target, cst.Name):
-            self._assign(node.target.value, None)
-
     def call_interests(self) -> CallInterests:
         return CallInterests(methods=KERAS_DATA_METHODS)
 
@@ -122,8 +64,7 @@ class UnbatchedDataset(Rule):
         method = node.func.attr.value  # type: ignore[attr-defined]
         scope = self.ctx.scope
         datasets = [arg.value for arg in (argument(node, "x", 0), keyword(node, "validation_data")) if arg is not None]
-        states = {id(d): self.flow.state_of(d, scope) for d in datasets}
-        if not datasets or all(state == BATCHED for state in states.values()):
+        if not datasets:
             return
 
         def check() -> None:
@@ -131,11 +72,9 @@ class UnbatchedDataset(Rule):
                 return
             flow = dataflow(self.ctx)
             for data in datasets:
-                state = states[id(data)]
-                if state is None:  # not followed in statement order here: through helpers, parameters, self
-                    value = flow.value(data, scope, node)
-                    state = batch_state([s.name for s in value.steps]) if value is not None and value.kind == DATASET else None
-                if state == UNBATCHED:
+                value = flow.value(data, scope, node)
+                steps = [step.name for step in value.steps] if value is not None and value.kind == DATASET else []
+                if batch_state(steps) == UNBATCHED:
                     self.report(data, method=method)
 
         self.defer(check)
