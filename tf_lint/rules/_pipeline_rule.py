@@ -15,7 +15,7 @@ import libcst as cst
 
 from tf_lint.calls import CallInterests
 from tf_lint.rule import Rule
-from tf_lint.semantics.dataflow import DATASET, DATASET_METHODS, Step, dataflow
+from tf_lint.semantics.dataflow import DATASET, DATASET_METHODS, Step, dataflow, may_hold_datasets
 from tf_lint.semantics.scopes import Scope
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class PipelineRule(Rule):
         return CallInterests(methods=DATASET_METHODS)
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if not self.ctx.imports.imports_ml:
+        if not self.ctx.imports.imports_ml or not may_hold_datasets(self.ctx):
             return
         seen: Set[int] = self.ctx.shared.setdefault("pipeline-seen", set())
         if id(node) not in seen:  # every pipeline rule sees the call: record it once

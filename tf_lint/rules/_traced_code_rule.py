@@ -16,7 +16,7 @@ import libcst as cst
 
 from tf_lint.calls import CallInterests
 from tf_lint.rule import Rule
-from tf_lint.semantics.dataflow import DATASET, dataflow
+from tf_lint.semantics.dataflow import DATASET, dataflow, may_hold_datasets
 from tf_lint.semantics.pipeline_functions import mapped_function
 from tf_lint.semantics.scopes import Scope
 from tf_lint.semantics.tracing import TRACED
@@ -71,7 +71,12 @@ class TracedCodeRule(Rule):
                     if binding.definition is not None:
                         eager.add(id(binding.definition))
             return
-        if self.ctx.imports.imports_ml and isinstance(node.func, cst.Attribute) and node.func.attr.value in _TRACING_METHODS:
+        if (
+            self.ctx.imports.imports_ml
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in _TRACING_METHODS
+            and may_hold_datasets(self.ctx)
+        ):
             seen: Set[int] = self.ctx.shared.setdefault("tracing-map-seen", set())
             if id(node) not in seen:  # every traced-code rule sees the call: record it once
                 seen.add(id(node))

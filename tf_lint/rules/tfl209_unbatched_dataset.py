@@ -9,7 +9,7 @@ import libcst as cst
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
-from tf_lint.semantics.dataflow import DATASET, dataflow
+from tf_lint.semantics.dataflow import DATASET, dataflow, may_hold_datasets
 from tf_lint.semantics.datasets import UNBATCHED, batch_state
 from tf_lint.semantics.expressions import argument, keyword
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
@@ -64,7 +64,7 @@ class UnbatchedDataset(Rule):
         method = node.func.attr.value  # type: ignore[attr-defined]
         scope = self.ctx.scope
         datasets = [arg.value for arg in (argument(node, "x", 0), keyword(node, "validation_data")) if arg is not None]
-        if not datasets:
+        if not datasets or not may_hold_datasets(self.ctx):
             return
 
         def check() -> None:

@@ -21,6 +21,7 @@ computed for a file unless a rule asks.
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -358,6 +359,20 @@ def _is_self_attr(target: cst.BaseExpression, attr: str) -> bool:
         and target.value.value == "self"
         and target.attr.value == attr
     )
+
+
+_DATASET_WORDS = re.compile(r"Dataset|dataset_from_directory|dataset_from_array")
+
+
+def may_hold_datasets(ctx: "object") -> bool:
+    """Can any value of the file be a tf.data dataset? Every dataset source's name contains
+    one of a few words, so a file without them has none (and its ``.map``/``.batch`` calls
+    belong to something else): dataset questions are then answered without following names."""
+    shared = ctx.shared  # type: ignore[attr-defined]
+    if "may-hold-datasets" not in shared:
+        shared["may-hold-datasets"] = _DATASET_WORDS.search(ctx.source) is not None  # type: ignore[attr-defined]
+    answer: bool = shared["may-hold-datasets"]
+    return answer
 
 
 def dataflow(ctx: "object") -> Dataflow:
