@@ -11,7 +11,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, short_code
 from tf_lint.semantics.models import compiled_loss
-from tf_lint.semantics.reaching import ParentMap, reaching
+from tf_lint.semantics.reaching import reaching, shared_parents
 from tf_lint.semantics.scopes import Scope
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class LabelEncodingLossMismatch(Rule):
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
         self._compiles: Dict[Tuple[int, str], List[Tuple[cst.Call, Scope]]] = {}
-        self._parents = ParentMap()
+        self._parents = shared_parents(ctx)
 
     def call_interests(self) -> CallInterests:
         return CallInterests(methods=frozenset({"compile", "fit"}))
@@ -123,6 +123,8 @@ class LabelEncodingLossMismatch(Rule):
         )
 
     def _encoding(self, name: str, use: cst.CSTNode, scope: Scope, depth: int) -> Optional[Encoding]:
+        if self.ctx.tracing.declared_global(name):
+            return None  # a function rebinds it through `global`
         found = reaching(name, use, scope, self._parents)
         if found is None or depth > 3:
             return None

@@ -12,7 +12,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.devices import device_problem, names_gpu
 from tf_lint.semantics.expressions import string_value
-from tf_lint.semantics.reaching import ParentMap
+from tf_lint.semantics.reaching import shared_parents
 from tf_lint.semantics.scopes import Scope
 from tf_lint.walk import children
 
@@ -62,7 +62,6 @@ class HardcodedGpuDevice(Rule):
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
         self.enclosing: List[cst.BaseExpression] = []  # tests and iterables of the if/while/for around the walk
-        self.parents = ParentMap()
 
     def _enter(self, node: cst.CSTNode) -> None:
         self.enclosing.append(node.test if isinstance(node, (cst.If, cst.While)) else node.iter)  # type: ignore[attr-defined]
@@ -92,7 +91,7 @@ class HardcodedGpuDevice(Rule):
 
     def _exits_earlier(self, node: cst.CSTNode, scope: Scope) -> bool:
         """An earlier statement of an enclosing block checks the devices and stops without one."""
-        table = self.parents.of(scope)
+        table = shared_parents(self.ctx).of(scope)
         current: cst.CSTNode = node
         while current is not scope.node:
             parent = table.get(id(current))

@@ -11,7 +11,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.names import Names
 from tf_lint.rule import Rule
 from tf_lint.semantics.keras_calls import is_model_factory
-from tf_lint.semantics.reaching import ParentMap
+from tf_lint.semantics.reaching import ParentMap, shared_parents
 from tf_lint.semantics.scopes import Scope
 from tf_lint.semantics.tensors import is_tensor_op
 from tf_lint.walk import children
@@ -93,7 +93,7 @@ class DeviceConfigAfterInit(Rule):
         names = self.ctx.names(scope)
         if names.resolve(node.func) != callee:
             return
-        earlier = _earlier_op(node, scope, names, self.ctx.shared.setdefault("tfl703-parents", ParentMap()))
+        earlier = _earlier_op(node, scope, names, shared_parents(self.ctx))
         if earlier is None:
             return
         code = cst.Module([]).code_for_node

@@ -28,7 +28,7 @@ import libcst as cst
 
 from tf_lint.names import ImportTable, ScopedNames
 from tf_lint.semantics.keras_calls import is_model_factory
-from tf_lint.semantics.reaching import ParentMap, reaching_all
+from tf_lint.semantics.reaching import ParentMap, reaching_all, shared_parents
 from tf_lint.semantics.scopes import ASSIGN, Scope
 from tf_lint.semantics.tensors import is_tensor_op
 from tf_lint.semantics.tracing import FunctionInfo, TracingFacts, is_tf_function
@@ -102,10 +102,10 @@ Environment = Tuple[Tuple[int, str, Optional[Value]], ...]  # (id(scope), parame
 class Dataflow:
     """Answers "what does this expression hold here?" for one file, after its traversal."""
 
-    def __init__(self, imports: ImportTable, tracing: TracingFacts) -> None:
+    def __init__(self, imports: ImportTable, tracing: TracingFacts, parents: ParentMap) -> None:
         self.imports = imports
         self.tracing = tracing
-        self.parents = ParentMap()
+        self.parents = parents
         # Keyed by node identity; the nodes are kept in the entry so that an id is never reused.
         self._memo: Dict[Tuple[int, int, Environment], Tuple[Optional[Value], cst.CSTNode, cst.CSTNode]] = {}
         self._scopes: Dict[int, Scope] = {}
@@ -149,6 +149,8 @@ class Dataflow:
         owner = scope.owner_of(name)
         if owner is None:
             return None
+        if self.tracing.declared_global(name):
+            return None  # a function rebinds it through `global`/`nonlocal`: any call may change it
         if owner is scope:
             definitions = reaching_all(name, at, scope, self.parents)
             if definitions is None:
@@ -379,6 +381,6 @@ def dataflow(ctx: "object") -> Dataflow:
     """The file's one Dataflow (made on first use, shared by every rule)."""
     shared = ctx.shared  # type: ignore[attr-defined]
     if "dataflow" not in shared:
-        shared["dataflow"] = Dataflow(ctx.imports, ctx.tracing)  # type: ignore[attr-defined]
+        shared["dataflow"] = Dataflow(ctx.imports, ctx.tracing, shared_parents(ctx))  # type: ignore[attr-defined]
     flow: Dataflow = shared["dataflow"]
     return flow

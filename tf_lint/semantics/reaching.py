@@ -15,7 +15,7 @@ iteration may have rebound it), and so is a name not bound before the use in the
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -38,6 +38,15 @@ class ParentMap:
 
     def __init__(self) -> None:
         self._parents: Dict[int, Dict[int, cst.CSTNode]] = {}
+        self._bound: Dict[int, Tuple[cst.CSTNode, FrozenSet[str]]] = {}  # id -> (node, names it binds)
+
+    def bound(self, node: cst.CSTNode) -> FrozenSet[str]:
+        """Every name bound under ``node`` (not in nested functions or classes), computed once."""
+        entry = self._bound.get(id(node))
+        if entry is None or entry[0] is not node:
+            entry = (node, _bound_names(node))
+            self._bound[id(node)] = entry
+        return entry[1]
 
     def of(self, scope: Scope) -> Dict[int, cst.CSTNode]:
         key = id(scope.node)
@@ -52,6 +61,16 @@ class ParentMap:
                         stack.append(child)
             self._parents[key] = parents
         return self._parents[key]
+
+
+def shared_parents(ctx: "object") -> ParentMap:
+    """The file's one ParentMap: every rule and the dataflow layer share its parent tables
+    and bound-name sets, so a file's tree is indexed once however many rules ask."""
+    shared = ctx.shared  # type: ignore[attr-defined]
+    if "parent-map" not in shared:
+        shared["parent-map"] = ParentMap()
+    parents: ParentMap = shared["parent-map"]
+    return parents
 
 
 def reaching(name: str, use: cst.CSTNode, scope: Scope, parents: ParentMap) -> Optional[Reaching]:
@@ -72,10 +91,10 @@ def reaching_all(
         parent = table.get(id(current))
         if parent is None:
             return None
-        if isinstance(parent, (cst.For, cst.While)) and current is parent.body and _binds(parent, name):
+        if isinstance(parent, (cst.For, cst.While)) and current is parent.body and name in parents.bound(parent):
             return None  # a previous iteration may have rebound it
         if isinstance(parent, (cst.IndentedBlock, cst.Module, cst.SimpleStatementLine)):
-            found = _before(parent.body, current, name, branches)
+            found = _before(parent.body, current, name, branches, parents)
             if found is not None:
                 return found if isinstance(found, list) else None
         current = parent
@@ -86,7 +105,7 @@ _UNKNOWN = object()
 
 
 def _before(
-    statements: Sequence[cst.CSTNode], current: Optional[cst.CSTNode], name: str, branches: bool
+    statements: Sequence[cst.CSTNode], current: Optional[cst.CSTNode], name: str, branches: bool, parents: ParentMap
 ) -> Optional[object]:
     """The last binding(s) of ``name`` among ``statements`` before ``current`` (None: to the
     end): a list of Reaching, the ``_UNKNOWN`` marker when a binding cannot be read, or None
@@ -101,51 +120,51 @@ def _before(
     for statement in reversed(statements[:index]):
         if isinstance(statement, cst.SimpleStatementLine):
             for small in reversed(statement.body):
-                found = _small_binding(small, name)
+                found = _small_binding(small, name, parents)
                 if found is not None:
                     return [found] if isinstance(found, Reaching) else found
-        elif _binds(statement, name):
+        elif name in parents.bound(statement):
             if branches and isinstance(statement, cst.If):
-                return _if_branches(statement, name)
+                return _if_branches(statement, name, parents)
             return _UNKNOWN
         elif isinstance(statement, cst.BaseSmallStatement):
-            found = _small_binding(statement, name)
+            found = _small_binding(statement, name, parents)
             if found is not None:
                 return [found] if isinstance(found, Reaching) else found
     return None
 
 
-def _if_branches(statement: cst.If, name: str) -> object:
+def _if_branches(statement: cst.If, name: str, parents: ParentMap) -> object:
     """Each branch of ``if``/``elif``/``else`` assigns ``name`` last at its top level: all of those."""
     found: List[Reaching] = []
     branch: Optional[cst.CSTNode] = statement
     while isinstance(branch, cst.If):
-        if _binds(branch.test, name):
+        if name in parents.bound(branch.test):
             return _UNKNOWN
         body = branch.body
-        last = _before(body.body, None, name, True) if isinstance(body, cst.IndentedBlock) else _UNKNOWN
+        last = _before(body.body, None, name, True, parents) if isinstance(body, cst.IndentedBlock) else _UNKNOWN
         if not isinstance(last, list):
             return _UNKNOWN  # this branch keeps the old value (or binds it in a way not read)
         found.extend(last)
         branch = branch.orelse
     if not isinstance(branch, cst.Else) or not isinstance(branch.body, cst.IndentedBlock):
         return _UNKNOWN  # no else: the old value reaches too
-    last = _before(branch.body.body, None, name, True)
+    last = _before(branch.body.body, None, name, True, parents)
     if not isinstance(last, list):
         return _UNKNOWN
     return found + last
 
 
-def _small_binding(small: cst.CSTNode, name: str) -> Optional[object]:
+def _small_binding(small: cst.CSTNode, name: str, parents: ParentMap) -> Optional[object]:
     if isinstance(small, cst.Assign):
         for target in small.targets:
             path = _path_in(target.target, name)
             if path is not None:
                 return Reaching(small.value, path, small)
-        return _UNKNOWN if _binds(small.value, name) else None  # a walrus in the value
+        return _UNKNOWN if name in parents.bound(small.value) else None  # a walrus in the value
     if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
         return Reaching(small.value, (), small) if small.value is not None else None
-    return _UNKNOWN if _binds(small, name) else None
+    return _UNKNOWN if name in parents.bound(small) else None
 
 
 def _path_in(target: cst.BaseExpression, name: str) -> Optional[Tuple[int, ...]]:
@@ -163,35 +182,36 @@ def _path_in(target: cst.BaseExpression, name: str) -> Optional[Tuple[int, ...]]
     return None
 
 
-def _binds(node: cst.CSTNode, name: str) -> bool:
-    """Does anything under ``node`` (not in nested functions/classes) bind ``name``?"""
+def _bound_names(node: cst.CSTNode) -> FrozenSet[str]:
+    """The names anything under ``node`` (not in nested functions/classes) binds."""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return frozenset({node.name.value})  # a def binds its name; its body is another scope
+    names: Set[str] = set()
     for child in _walk(node):
         if isinstance(child, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
-            target = child.target
-            if name in target_names(target):
-                return True
-        elif isinstance(child, (cst.For, cst.CompFor)) and name in target_names(child.target):
-            return True
-        elif isinstance(child, cst.NamedExpr) and isinstance(child.target, cst.Name) and child.target.value == name:
-            return True
-        elif isinstance(child, cst.AsName) and isinstance(child.name, cst.Name) and child.name.value == name:
-            return True
-        elif isinstance(child, cst.Del) and name in target_names(child.target):
-            return True
+            names.update(target_names(child.target))
+        elif isinstance(child, (cst.For, cst.CompFor)):
+            names.update(target_names(child.target))
+        elif isinstance(child, cst.NamedExpr) and isinstance(child.target, cst.Name):
+            names.add(child.target.value)
+        elif isinstance(child, cst.AsName) and isinstance(child.name, cst.Name):
+            names.add(child.name.value)
+        elif isinstance(child, cst.Del):
+            names.update(target_names(child.target))
         elif isinstance(child, (cst.Import, cst.ImportFrom)) and not isinstance(child.names, cst.ImportStar):
             for alias in child.names:
                 bound = alias.asname.name if alias.asname is not None else alias.name
-                if isinstance(bound, cst.Name) and bound.value == name:
-                    return True
-                if isinstance(bound, cst.Attribute) and cst.Module([]).code_for_node(bound).split(".")[0] == name:
-                    return True
-        elif isinstance(child, (cst.Global, cst.Nonlocal)) and any(n.name.value == name for n in child.names):
-            return True
-        elif isinstance(child, (cst.FunctionDef, cst.ClassDef)) and child.name.value == name:
-            return True
-        elif isinstance(child, (cst.MatchAs, cst.MatchStar)) and child.name is not None and child.name.value == name:
-            return True
-    return False
+                if isinstance(bound, cst.Name):
+                    names.add(bound.value)
+                elif isinstance(bound, cst.Attribute):
+                    names.add(cst.Module([]).code_for_node(bound).split(".")[0])
+        elif isinstance(child, (cst.Global, cst.Nonlocal)):
+            names.update(n.name.value for n in child.names)
+        elif isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+            names.add(child.name.value)
+        elif isinstance(child, (cst.MatchAs, cst.MatchStar)) and child.name is not None:
+            names.add(child.name.value)
+    return frozenset(names)
 
 
 def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

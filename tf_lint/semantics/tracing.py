@@ -59,6 +59,13 @@ class TracingFacts:
     called_from: Dict[str, Set[Scope]] = field(default_factory=dict)  # callee name -> calling functions/lambdas
     call_sites: Dict[str, List[Tuple[cst.Call, Scope]]] = field(default_factory=dict)  # f(...) calls by name, with their scope
 
+    def declared_global(self, name: str) -> bool:
+        """Does any function of the file declare ``global name`` or ``nonlocal name`` (and so
+        may rebind it from inside when called)?"""
+        return any(
+            name in info.scope.declared_global or name in info.scope.declared_nonlocal for info in self.functions.values()
+        )
+
     def add_function(self, node: cst.FunctionDef, scope: Scope, names: Names) -> None:
         traced = unknown = False
         for decorator in node.decorators:
