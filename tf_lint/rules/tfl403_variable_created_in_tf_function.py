@@ -42,7 +42,7 @@ class VariableCreatedInTfFunction(TracedCodeRule):
         def scale(x):
             return x * factor
     """
-    known_problems = "The lazy-creation pattern `if self.v is None: self.v = tf.Variable(...)` (any `if` testing `is None` or `hasattr`) is not flagged."
+    known_problems = "The create-on-first-call pattern is not flagged: a variable under an `if` that tests `is None`, `hasattr(...)` or `not <flag>` (`if not self.built:`)."
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
@@ -71,8 +71,11 @@ class VariableCreatedInTfFunction(TracedCodeRule):
 
 
 def _lazy_creation_test(test: cst.BaseExpression) -> bool:
-    """``x is None``, ``not hasattr(self, "v")``, ``self.v is None and ...``."""
+    """``x is None``, ``not hasattr(self, "v")``, ``not self.built``, ``self.v is None and ...``:
+    the tests of the create-on-first-call pattern tf.function supports."""
     if isinstance(test, cst.UnaryOperation):
+        if isinstance(test.operator, cst.Not) and isinstance(test.expression, (cst.Name, cst.Attribute)):
+            return True  # if not self.built: / if not initialized:
         return _lazy_creation_test(test.expression)
     if isinstance(test, cst.BooleanOperation):
         return _lazy_creation_test(test.left) or _lazy_creation_test(test.right)
