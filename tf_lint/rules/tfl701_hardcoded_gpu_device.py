@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional
 
 import libcst as cst
 
@@ -12,7 +12,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.devices import device_problem, names_gpu
 from tf_lint.semantics.expressions import string_value
-from tf_lint.semantics.reaching import shared_parents
+from tf_lint.semantics.reaching import earlier_statements, shared_parents
 from tf_lint.semantics.scopes import Scope
 from tf_lint.walk import children
 
@@ -91,27 +91,7 @@ class HardcodedGpuDevice(Rule):
 
     def _exits_earlier(self, node: cst.CSTNode, scope: Scope) -> bool:
         """An earlier statement of an enclosing block checks the devices and stops without one."""
-        table = shared_parents(self.ctx).of(scope)
-        current: cst.CSTNode = node
-        while current is not scope.node:
-            parent = table.get(id(current))
-            if parent is None:
-                return False
-            if isinstance(parent, (cst.IndentedBlock, cst.Module)):
-                for statement in _before(parent.body, current):
-                    if _device_check_that_exits(statement):
-                        return True
-            current = parent
-        return False
-
-
-def _before(statements: Sequence[cst.CSTNode], current: cst.CSTNode) -> List[cst.CSTNode]:
-    found: List[cst.CSTNode] = []
-    for statement in statements:
-        if statement is current:
-            return found
-        found.append(statement)
-    return []
+        return any(_device_check_that_exits(s) for s in earlier_statements(node, scope, shared_parents(self.ctx)))
 
 
 def _mentions_devices(expr: cst.CSTNode) -> bool:

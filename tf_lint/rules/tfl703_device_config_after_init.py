@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional
 
 import libcst as cst
 
@@ -11,7 +11,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.names import Names
 from tf_lint.rule import Rule
 from tf_lint.semantics.keras_calls import is_model_factory
-from tf_lint.semantics.reaching import ParentMap, shared_parents
+from tf_lint.semantics.reaching import ParentMap, earlier_statements, shared_parents
 from tf_lint.semantics.scopes import Scope
 from tf_lint.semantics.tensors import is_tensor_op
 from tf_lint.walk import children
@@ -111,28 +111,11 @@ def _catches_runtime_error(node: cst.Try) -> bool:
 
 
 def _earlier_op(node: cst.CSTNode, scope: Scope, names: Names, parents: ParentMap) -> Optional[cst.Call]:
-    table = parents.of(scope)
-    current: cst.CSTNode = node
-    while current is not scope.node:
-        parent = table.get(id(current))
-        if parent is None:
-            return None
-        if isinstance(parent, (cst.IndentedBlock, cst.Module)):
-            for statement in _before(parent.body, current):
-                found = _op_in(statement, names)
-                if found is not None:
-                    return found
-        current = parent
-    return None
-
-
-def _before(statements: Sequence[cst.CSTNode], current: cst.CSTNode) -> List[cst.CSTNode]:
-    found: List[cst.CSTNode] = []
-    for statement in statements:
-        if statement is current:
+    for statement in earlier_statements(node, scope, parents):
+        found = _op_in(statement, names)
+        if found is not None:
             return found
-        found.append(statement)
-    return []
+    return None
 
 
 def _op_in(statement: cst.CSTNode, names: Names) -> Optional[cst.Call]:

@@ -73,6 +73,21 @@ def shared_parents(ctx: "object") -> ParentMap:
     return parents
 
 
+def earlier_statements(node: cst.CSTNode, scope: Scope, parents: ParentMap) -> Iterator[cst.CSTNode]:
+    """The statements that run before ``node`` in its scope: those before it in its block,
+    then those before the enclosing statement in the enclosing block, and so on, nearest first."""
+    table = parents.of(scope)
+    current: cst.CSTNode = node
+    while current is not scope.node:
+        parent = table.get(id(current))
+        if parent is None:
+            return
+        if isinstance(parent, (cst.IndentedBlock, cst.Module)):
+            index = next((i for i, statement in enumerate(parent.body) if statement is current), 0)
+            yield from reversed(parent.body[:index])
+        current = parent
+
+
 def reaching(name: str, use: cst.CSTNode, scope: Scope, parents: ParentMap) -> Optional[Reaching]:
     """The one assignment that certainly gives ``name`` its value at ``use``."""
     found = reaching_all(name, use, scope, parents, branches=False)
