@@ -176,16 +176,22 @@ def _only_flagged_keyword(site: Site) -> "tuple[str, Dict[str, Any], str]":
 def ignored_optimizer_argument(site: Site) -> Check:
     """``Adam(decay=...)``: construct the optimizer; confirmed by Keras' own "will be ignored"."""
     keyword, spec, note = _only_flagged_keyword(site)
+    return Check({"probe": "construct", "call": spec}, _warned_judge(keyword, spec, "ignored", " that it is ignored"), note)
+
+
+def _warned_judge(keyword: str, spec: Dict[str, Any], saying: str, refuted_detail: str) -> Callable[[Outcome], Verdict]:
+    """Confirmed when the constructor accepted ``keyword`` with a warning naming it (and
+    containing ``saying``); refuted when it accepted it silently."""
 
     def judge(outcome: Outcome) -> Verdict:
         if outcome.get("status") != "ok":
             return _other_outcome(outcome)
-        said = [w for w in outcome.get("warnings", []) if keyword in w and "ignored" in w]
+        said = [w for w in outcome.get("warnings", []) if keyword in w and saying in w]
         if said:
             return Verdict(CONFIRMED, f"{spec['call']}({keyword}=...) was accepted with the warning: {said[0]}", phase="constructor")
-        return Verdict(REFUTED, f"{spec['call']}({keyword}=...) was accepted without a warning that it is ignored")
+        return Verdict(REFUTED, f"{spec['call']}({keyword}=...) was accepted without a warning{refuted_detail}")
 
-    return Check({"probe": "construct", "call": spec}, judge, note)
+    return judge
 
 
 @validator("TFL606")
@@ -781,16 +787,7 @@ def save_format(site: Site) -> Check:
 def deprecated_layer_keyword(site: Site) -> Check:
     """Construct the layer with the flagged keyword alone; Keras' deprecation warning confirms."""
     keyword, spec, note = _only_flagged_keyword(site)
-
-    def judge(outcome: Outcome) -> Verdict:
-        if outcome.get("status") != "ok":
-            return _other_outcome(outcome)
-        said = [w for w in outcome.get("warnings", []) if keyword in w]
-        if said:
-            return Verdict(CONFIRMED, f"{spec['call']}({keyword}=...) was accepted with the warning: {said[0]}", phase="constructor")
-        return Verdict(REFUTED, f"{spec['call']}({keyword}=...) was accepted without a warning")
-
-    return Check({"probe": "construct", "call": spec}, judge, note)
+    return Check({"probe": "construct", "call": spec}, _warned_judge(keyword, spec, "", ""), note)
 
 
 @validator("TFL207", "TFL208")
