@@ -9,8 +9,8 @@ import libcst as cst
 from tf_lint.diagnostics import Severity
 from tf_lint.rules._pipeline_rule import BATCHING, PipelineRule, Pipelines
 from tf_lint.semantics.dataflow import Step
-from tf_lint.semantics.expressions import keyword
-from tf_lint.semantics.pipeline_functions import calls_in, mapped_function
+from tf_lint.semantics.expressions import calls_in, keyword
+from tf_lint.semantics.pipeline_functions import mapped_function
 
 # File readers: every map over their records parses or decodes.
 _FILE_SOURCES = frozenset({"TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset", "list_files"})

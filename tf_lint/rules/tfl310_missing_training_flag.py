@@ -9,9 +9,9 @@ import libcst as cst
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rules._tape_rule import TapeRule
-from tf_lint.semantics.models import model_source
+from tf_lint.semantics.expressions import calls_in
+from tf_lint.semantics.models import FUNCTIONAL, SEQUENTIAL, model_source
 from tf_lint.semantics.scopes import Scope
-from tf_lint.walk import children
 
 _MODE_LAYERS = frozenset(
     {
@@ -19,8 +19,6 @@ _MODE_LAYERS = frozenset(
         "GaussianDropout", "AlphaDropout", "BatchNormalization",
     }
 )
-_SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
-_FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
 
 
 def _mode_layer(qualified: Optional[str]) -> Optional[str]:
@@ -92,14 +90,14 @@ class MissingTrainingFlag(TapeRule):
         names = self.ctx.names(source.scope)
         qualified = names.resolve(source.constructor.func)
         candidates: List[cst.BaseExpression] = []
-        if qualified in _SEQUENTIAL:
+        if qualified in SEQUENTIAL:
             given = source.constructor.args[0].value if source.constructor.args else None
             if isinstance(given, (cst.List, cst.Tuple)):
                 candidates = [element.value for element in given.elements]
             if source.name is not None:
                 candidates += [call.args[0].value for call in _add_calls(source.scope, source.name) if call.args]
-        elif qualified in _FUNCTIONAL and source.scope.kind == "function":
-            candidates = list(_calls_in(source.scope.node))  # a builder: its layers are the model's
+        elif qualified in FUNCTIONAL and source.scope.kind == "function":
+            candidates = list(calls_in(source.scope.node, nested=False))  # a builder: its layers are the model's
         for candidate in candidates:
             if isinstance(candidate, cst.Call):
                 found = _mode_layer(names.resolve(candidate.func))
@@ -112,22 +110,9 @@ def _add_calls(scope: Scope, name: str) -> List[cst.Call]:
     """``name.add(...)`` calls written directly in the scope's body."""
     return [
         node
-        for node in _calls_in(scope.node)
+        for node in calls_in(scope.node, nested=False)
         if isinstance(node.func, cst.Attribute)
         and node.func.attr.value == "add"
         and isinstance(node.func.value, cst.Name)
         and node.func.value.value == name
     ]
-
-
-def _calls_in(root: cst.CSTNode) -> List[cst.Call]:
-    found: List[cst.Call] = []
-    stack: List[cst.CSTNode] = list(children(root))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(node, cst.Call):
-            found.append(node)
-        stack.extend(children(node))
-    return found

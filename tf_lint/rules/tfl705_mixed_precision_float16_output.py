@@ -10,15 +10,13 @@ from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, keyword, string_value
-from tf_lint.semantics.models import model_source
+from tf_lint.semantics.mixed_precision import SET_POLICY, sets_mixed_float16
+from tf_lint.semantics.models import FUNCTIONAL, SEQUENTIAL, model_source
 from tf_lint.semantics.scopes import ASSIGN, Scope
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
 
-_SET_POLICY = frozenset({"keras.mixed_precision.set_global_policy", "keras.mixed_precision.experimental.set_policy", "keras.mixed_precision.set_dtype_policy"})
-_SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
-_FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
 
 
 class MixedPrecisionFloat16Output(Rule):
@@ -50,13 +48,11 @@ class MixedPrecisionFloat16Output(Rule):
         self.mixed = False
 
     def call_interests(self) -> CallInterests:
-        return CallInterests(names=_SET_POLICY, methods=frozenset({"compile"}))
+        return CallInterests(names=SET_POLICY, methods=frozenset({"compile"}))
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if callee in _SET_POLICY:
-            policy = argument(node, "policy", 0)
-            if policy is not None and string_value(policy.value) == "mixed_float16":
-                self.mixed = True
+        if callee in SET_POLICY:
+            self.mixed = self.mixed or sets_mixed_float16(node)
             return
         if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
             receiver, scope = node.func.value, self.ctx.scope
@@ -77,13 +73,13 @@ class MixedPrecisionFloat16Output(Rule):
 
 
 def _last_layer(constructor: cst.Call, qualified: Optional[str], scope: Scope) -> Optional[cst.Call]:
-    if qualified in _SEQUENTIAL:
+    if qualified in SEQUENTIAL:
         given = argument(constructor, "layers", 0)
         if given is None or not isinstance(given.value, (cst.List, cst.Tuple)) or not given.value.elements:
             return None
         last = given.value.elements[-1].value
         return last if isinstance(last, cst.Call) else None
-    if qualified in _FUNCTIONAL:
+    if qualified in FUNCTIONAL:
         outputs = argument(constructor, "outputs", 1)
         value = outputs.value if outputs is not None else None
         if isinstance(value, cst.Name):  # outputs = Dense(...)(x) on an earlier line

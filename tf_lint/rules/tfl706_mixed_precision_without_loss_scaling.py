@@ -11,12 +11,11 @@ from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.files import is_test_file
 from tf_lint.rules._tape_rule import TapeRule
-from tf_lint.semantics.expressions import argument, string_value
+from tf_lint.semantics.mixed_precision import SET_POLICY, sets_mixed_float16
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
 
-_SET_POLICY = frozenset({"keras.mixed_precision.set_global_policy", "keras.mixed_precision.experimental.set_policy", "keras.mixed_precision.set_dtype_policy"})
 _SCALING = re.compile(r"LossScaleOptimizer|scale_loss|get_scaled_loss")
 
 
@@ -60,13 +59,11 @@ class MixedPrecisionWithoutLossScaling(TapeRule):
             self.tape_names.add(node.asname.name.value)
 
     def call_interests(self) -> CallInterests:
-        return CallInterests(names=_SET_POLICY, methods=frozenset({"gradient"}))
+        return CallInterests(names=SET_POLICY, methods=frozenset({"gradient"}))
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if callee in _SET_POLICY:
-            policy = argument(node, "policy", 0)
-            if policy is not None and string_value(policy.value) == "mixed_float16":
-                self.mixed = True
+        if callee in SET_POLICY:
+            self.mixed = self.mixed or sets_mixed_float16(node)
             return
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in self.tape_names:

@@ -27,6 +27,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 import libcst as cst
 
 from tf_lint.names import ImportTable, ScopedNames
+from tf_lint.semantics.expressions import function_returns
 from tf_lint.semantics.keras_calls import is_model_factory
 from tf_lint.semantics.reaching import ParentMap, reaching_all, shared_parents
 from tf_lint.semantics.scopes import ASSIGN, Scope
@@ -264,7 +265,7 @@ class Dataflow:
         inner = self._scope_of(function)
         if inner is None or function.decorators or function.asynchronous is not None:
             return None
-        returns = _returns(function)
+        returns = function_returns(function)
         if not returns or any(r.value is None for r in returns):
             return None
         bound: List[Tuple[int, str, Optional[Value]]] = list(env)
@@ -311,20 +312,6 @@ def _argument_for(function: cst.FunctionDef, parameter: str, call: cst.Call) -> 
         if p.name.value == parameter and p.default is not None:
             return p.default
     return None
-
-
-def _returns(function: cst.FunctionDef) -> List[cst.Return]:
-    found: List[cst.Return] = []
-    stack: List[cst.CSTNode] = [function.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Return):
-            found.append(node)
-        elif isinstance(node, (cst.Yield, cst.Await)):
-            return []  # a generator or coroutine: not a plain result
-        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(children(node))
-    return found
 
 
 def _self_assignments(klass: cst.ClassDef, attr: str) -> Optional[List[Tuple[cst.BaseExpression, cst.FunctionDef]]]:

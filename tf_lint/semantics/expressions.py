@@ -92,3 +92,37 @@ def constant_string(expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
     if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
         return string_value(bindings[0].value)
     return None
+
+
+_NESTED_CODE = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+def calls_in(root: cst.CSTNode, *, nested: bool = True) -> List[cst.Call]:
+    """Every call under ``root``; with ``nested=False``, not those in functions, lambdas or
+    classes defined inside it (code that does not run when ``root`` runs)."""
+    found: List[cst.Call] = []
+    stack: List[cst.CSTNode] = list(children(root)) if not nested else [root]
+    while stack:
+        node = stack.pop()
+        if not nested and isinstance(node, _NESTED_CODE):
+            continue
+        if isinstance(node, cst.Call):
+            found.append(node)
+        stack.extend(children(node))
+    return found
+
+
+def function_returns(function: cst.FunctionDef) -> Optional[List[cst.Return]]:
+    """The function's own ``return`` statements (not those of nested functions or classes);
+    None for a generator or coroutine, whose call does not give the returned value."""
+    found: List[cst.Return] = []
+    stack: List[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return):
+            found.append(node)
+        elif isinstance(node, (cst.Yield, cst.Await)):
+            return None
+        elif not isinstance(node, _NESTED_CODE):
+            stack.extend(children(node))
+    return found

@@ -15,13 +15,12 @@ from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 import libcst as cst
 
 from tf_lint.names import Names
-from tf_lint.semantics.expressions import argument, constant_string, keyword
+from tf_lint.semantics.expressions import argument, constant_string, function_returns, keyword
 from tf_lint.semantics.scopes import ASSIGN, Scope
 from tf_lint.semantics.tracing import FunctionInfo
-from tf_lint.walk import children
 
-_SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
-_FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
+SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
+FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
 _UNIT_LAYERS = frozenset({"keras.layers.Dense", "keras.layers.EinsumDense"})
 _ACTIVATION_FUNCTIONS = {
     "keras.activations.softmax": "softmax",
@@ -122,23 +121,10 @@ def _builder(call: cst.Call, scope: Scope, functions: FunctionScopes) -> Optiona
     inner = functions.get(definition)
     if inner is None or definition.decorators:
         return None
-    returns = _returns(definition.body)
-    if len(returns) != 1 or returns[0].value is None:
+    returns = function_returns(definition)
+    if returns is None or len(returns) != 1 or returns[0].value is None:
         return None
     return returns[0].value, inner.scope
-
-
-def _returns(body: cst.BaseSuite) -> List[cst.Return]:
-    """The function's own ``return`` statements (not those of nested functions or classes)."""
-    found: List[cst.Return] = []
-    stack: List[cst.CSTNode] = [body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Return):
-            found.append(node)
-        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.BaseExpression)):
-            stack.extend(children(node))
-    return found
 
 
 def model_output(
@@ -153,12 +139,12 @@ def model_output(
     if any(adds.of(caller, caller_name) for caller, caller_name in source.callers):
         return None  # layers added to the builder's result: the builder's last layer is not the output
     added = adds.of(owner, source.name) if source.name is not None else []
-    if qualified in _SEQUENTIAL:
+    if qualified in SEQUENTIAL:
         layers = _literal_layers(built)
         if layers is None or any(layer is None for layer in added):
             return None
         return _sequential_output([*layers, *(layer for layer in added if layer is not None)], owner, names)
-    if qualified in _FUNCTIONAL:
+    if qualified in FUNCTIONAL:
         outputs = argument(built, "outputs", 1)
         if outputs is None or added:
             return None

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Optional
 
 import libcst as cst
 
 from tf_lint.names import ImportTable
+from tf_lint.semantics.expressions import calls_in
+from tf_lint.semantics.models import SEQUENTIAL
 from tf_lint.semantics.scopes import ASSIGN, Scope
-from tf_lint.walk import children
 
 _RANDOM_PREFIXES = ("tensorflow.random.", "tensorflow.image.random_", "tensorflow.image.stateless_random_", "numpy.random.", "random.")
-_SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
 
 
 def mapped_function(call: cst.Call, module_scope: Scope) -> Optional[cst.CSTNode]:
@@ -48,20 +48,9 @@ def _random_layer(name: str, imports: ImportTable, module_scope: Scope) -> bool:
     qualified = imports.resolve(built.func) or ""
     if qualified.startswith("keras.layers.Random"):
         return True
-    if qualified in _SEQUENTIAL and built.args and isinstance(built.args[0].value, (cst.List, cst.Tuple)):
+    if qualified in SEQUENTIAL and built.args and isinstance(built.args[0].value, (cst.List, cst.Tuple)):
         return any(
             isinstance(e.value, cst.Call) and (imports.resolve(e.value.func) or "").startswith("keras.layers.Random")
             for e in built.args[0].value.elements
         )
     return False
-
-
-def calls_in(root: cst.CSTNode) -> List[cst.Call]:
-    found: List[cst.Call] = []
-    stack: List[cst.CSTNode] = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Call):
-            found.append(node)
-        stack.extend(children(node))
-    return found
