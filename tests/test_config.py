@@ -16,7 +16,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_defaults_enable_the_default_rules() -> None:
-    from tf_lint.registry import all_rules
+    from tf_lint.rules import all_rules
 
     assert Config().enabled_codes() == {r.code for r in all_rules() if r.default_enabled}
 

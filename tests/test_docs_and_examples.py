@@ -28,7 +28,7 @@ def test_generated_rule_docs_are_current() -> None:
 
 def test_explain_prints_the_rule_page_and_rules_lists_them(capsys) -> None:  # type: ignore[no-untyped-def]
     from tf_lint.cli import main
-    from tf_lint.registry import all_rules
+    from tf_lint.rules import all_rules
 
     assert main(["--explain", "tfl101"]) == 0
     assert capsys.readouterr().out == (ROOT / "docs" / "rules" / "TFL101.md").read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ import pytest
 from conftest import FIXTURES
 
 from tf_lint.engine import lint_source
-from tf_lint.registry import RegistryError, all_rules, register
+from tf_lint.registry import RegistryError, register
+from tf_lint.rules import all_rules
 
 
 def test_a_crashing_rule_becomes_TFL999_and_the_others_still_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,7 +117,7 @@ def test_call_router_wakes_only_interested_rules() -> None:
     by_name = Probe(CallInterests(names=frozenset({"tensorflow.add"})))
     by_method = Probe(CallInterests(methods=frozenset({"fit"})))
     by_prefix = Probe(CallInterests(prefixes=("keras.layers.",)))
-    router = CallRouter(ctx, [by_name, by_method, by_prefix], lambda *a: None, muted=())  # type: ignore[list-item]
+    router = CallRouter(ctx.callee, [by_name, by_method, by_prefix], lambda *a: None, muted=())
     Walker([router], lambda *a: None).walk(module)
     assert [(p.interests, c) for p, c in [(by_name, "tensorflow.add"), (by_method, None), (by_prefix, "keras.layers.Dense")]] == seen
 

@@ -17,8 +17,8 @@ from tf_lint.cli import main
 from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.fixer import applicable, fix_text
-from tf_lint.registry import all_rules, rule_for
 from tf_lint.rule import Rule
+from tf_lint.rules import all_rules, rule_for
 from tf_lint.rules.tfl001_redundant_tf_binary_op import operator_form
 from tf_lint.runner import check_text
 

@@ -44,8 +44,8 @@ def test_flake8_reports_the_same(path: Path, flake8_on_fixtures) -> None:  # typ
 
 
 def test_every_rule_has_hits_and_lookalikes() -> None:
-    from tf_lint.registry import all_rules
     from tf_lint.rule import Rule
+    from tf_lint.rules import all_rules
 
     for rule in all_rules():
         if not issubclass(rule, Rule):

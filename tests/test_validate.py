@@ -24,12 +24,13 @@ from conftest import FIXTURES
 from tf_lint.cli import main
 from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
-from tf_lint.registry import all_rules
+from tf_lint.rules import all_rules
 from tf_lint.runner import check_paths
 from tf_lint.validate import child, sandbox, session
-from tf_lint.validate.checks import Check, Site, validated_codes, validator
+from tf_lint.validate.checks import Check, Site, validator
 from tf_lint.validate.sandbox import Options, run_jobs
 from tf_lint.validate.slicer import CannotRebuild, Slicer, SourceIndex
+from tf_lint.validate.validators import validated_codes
 from tf_lint.validate.verdicts import CONFIRMED, INCONCLUSIVE, REFUTED, Runtime, Verdict
 
 TRAINING = FIXTURES / "validate" / "training.py"

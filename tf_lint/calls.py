@@ -9,15 +9,11 @@ running ``visit_Call`` on every call cost more than the walk itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Container, Dict, FrozenSet, List, NamedTuple, Sequence, Tuple
+from typing import Callable, Container, Dict, FrozenSet, List, NamedTuple, Optional, Protocol, Sequence, Tuple
 
 import libcst as cst
 
 from tf_lint.walk import Visitor
-
-if TYPE_CHECKING:
-    from tf_lint.context import FileContext
-    from tf_lint.rule import Rule
 
 
 class CallInterests(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less import time each
@@ -30,6 +26,14 @@ class CallInterests(NamedTuple):  # a named tuple, not a dataclass: ~1 ms less i
     keywords: FrozenSet[str] = frozenset()  # calls passing this keyword argument ("training")
 
 
+class CallListener(Protocol):
+    """What the router needs of a rule (``tf_lint.rule.Rule`` implements it)."""
+
+    def call_interests(self) -> CallInterests: ...
+
+    def on_call(self, node: cst.Call, callee: Optional[str]) -> None: ...
+
+
 class CallRouter(Visitor):
     """One ``visit_Call`` that dispatches to ``Rule.on_call`` by callee and method name."""
 
@@ -37,20 +41,21 @@ class CallRouter(Visitor):
 
     def __init__(
         self,
-        ctx: "FileContext",
-        rules: Sequence["Rule"],
-        on_error: Callable[["Rule", cst.CSTNode, Exception], None],
+        callee: Callable[[cst.Call], Optional[str]],
+        rules: Sequence[CallListener],
+        on_error: Callable[[CallListener, cst.CSTNode, Exception], None],
         muted: Container[type],
     ) -> None:
-        """``muted``: rule types that already failed on this file (shared with the walker)."""
-        self.ctx = ctx
+        """``callee``: the file's memoised qualified name of a call's function; ``muted``: rule
+        types that already failed on this file (shared with the walker)."""
+        self.callee = callee
         self.on_error = on_error
         self.muted = muted
-        self.by_name: Dict[str, List["Rule"]] = {}
-        self.by_method: Dict[str, List["Rule"]] = {}
-        self.by_prefix: List[Tuple[str, "Rule"]] = []
-        self.by_function: Dict[str, List["Rule"]] = {}
-        self.by_keyword: Dict[str, List["Rule"]] = {}
+        self.by_name: Dict[str, List[CallListener]] = {}
+        self.by_method: Dict[str, List[CallListener]] = {}
+        self.by_prefix: List[Tuple[str, CallListener]] = []
+        self.by_function: Dict[str, List[CallListener]] = {}
+        self.by_keyword: Dict[str, List[CallListener]] = {}
         for rule in rules:
             interests = rule.call_interests()
             for name in interests.names:
@@ -64,8 +69,8 @@ class CallRouter(Visitor):
                 self.by_keyword.setdefault(name, []).append(rule)
 
     def visit_Call(self, node: cst.Call) -> None:
-        callee = self.ctx.callee(node)
-        wanted: List["Rule"] = []
+        callee = self.callee(node)
+        wanted: List[CallListener] = []
         if callee is not None:
             wanted.extend(self.by_name.get(callee, ()))
             wanted.extend(rule for prefix, rule in self.by_prefix if callee.startswith(prefix))

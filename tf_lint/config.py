@@ -15,7 +15,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequ
 
 from tf_lint.files import DEFAULT_MAX_FILE_SIZE
 from tf_lint.knowledge.suggest import closest
-from tf_lint.registry import all_rules
+from tf_lint.rules import all_rules
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -15,7 +15,7 @@ import libcst as cst
 from tf_lint.diagnostics import Fix
 from tf_lint.knowledge import KerasKnowledge, available_versions, keras_knowledge
 from tf_lint.names import ImportTable, ScopedNames, module_name
-from tf_lint.rule import RuleMeta
+from tf_lint.registry import RuleMeta
 from tf_lint.semantics.scopes import (
     ASSIGN,
     AUGMENT,

@@ -17,9 +17,10 @@ from tf_lint.calls import CallRouter
 from tf_lint.context import ContextEnter, ContextExit, FileContext
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.files import DEFAULT_MAX_FILE_SIZE
-from tf_lint.registry import all_rules, rule_for
-from tf_lint.rule import Rule, RuleMeta
-from tf_lint.walk import Visitor, Walker
+from tf_lint.registry import RuleMeta
+from tf_lint.rule import Rule
+from tf_lint.rules import all_rules, rule_for
+from tf_lint.walk import Walker
 
 # A file that never spells one of these cannot import TensorFlow or Keras, so no rule can
 # fire on it: skip it without parsing (the parse is most of the cost).
@@ -51,7 +52,7 @@ class _Failures:
     def __init__(self) -> None:
         self.failed: Dict[Type[RuleMeta], Tuple[cst.CSTNode, BaseException]] = {}
 
-    def record(self, owner: Visitor, node: cst.CSTNode, error: Exception) -> None:
+    def record(self, owner: object, node: cst.CSTNode, error: Exception) -> None:
         self.failed.setdefault(type(owner), (node, error))  # type: ignore[arg-type]
 
     def run(self, rule: Type[RuleMeta], node: cst.CSTNode, function: Callable[[], None]) -> None:
@@ -137,7 +138,7 @@ def _lint(source: str, path: str, enabled: Optional[Collection[str]], target_ker
     rules = [cls(ctx) for cls in classes]
     failures = _Failures()
     try:
-        router = CallRouter(ctx, rules, failures.record, muted=failures.failed)
+        router = CallRouter(ctx.callee, rules, failures.record, muted=failures.failed)
         Walker([ContextEnter(ctx), router, *rules, ContextExit(ctx)], failures.record, muted=failures.failed).walk(module)
     except RecursionError:
         raise  # reported by lint_source as "nests too deeply", not as an engine bug

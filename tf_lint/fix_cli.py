@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from tf_lint.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, count, exit_code, print_diagnostics, report, summary
 from tf_lint.config import Config
 from tf_lint.files import ReadFailure, decode_source, discover
 from tf_lint.fix_runner import FixRun, fix_paths, unified_diff
 from tf_lint.fixer import fix_text
+from tf_lint.reporting import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, count, exit_code, print_diagnostics, report, summary
 from tf_lint.runner import check_read, is_notebook
 
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from tf_lint._version import __version__
 from tf_lint.diagnostics import Diagnostic, Severity
-from tf_lint.registry import all_rules, rule_for
+from tf_lint.rules import all_rules, rule_for
 
 if TYPE_CHECKING:
     from tf_lint.validate.verdicts import Verdict

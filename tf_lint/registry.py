@@ -1,31 +1,65 @@
-"""The rule registry: every rule class registers itself when its module is imported.
+"""Rule metadata and the registry every rule class adds itself to.
 
-Rules live one per module in ``tf_lint.rules``; :func:`all_rules` imports that package,
-which discovers its modules without a hand-kept list.
+This is the bottom layer of the rule machinery: it imports nothing of tf-lint. Rule classes
+register themselves when their module is imported; :mod:`tf_lint.rules` imports every rule
+module and reads the registry (``tf_lint.rules.all_rules``).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
-from typing import TYPE_CHECKING, Dict, Iterable, List, Type
+import textwrap
+from typing import Any, ClassVar, Dict, List, Mapping, Type
 
-if TYPE_CHECKING:
-    from tf_lint.rule import RuleMeta
+from tf_lint.diagnostics import Severity
 
 CODE_PATTERN = re.compile(r"^TFL[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-_RULES: Dict[str, Type["RuleMeta"]] = {}
-_loaded = False
 
 
 class RegistryError(Exception):
     """A rule class is malformed; raised at import time so it never ships."""
 
 
-def register(rule: Type["RuleMeta"]) -> None:
+class RuleMeta:
+    """Metadata every diagnostic code carries, whether a visitor produces it or the engine does.
+
+    Subclasses that define ``code`` register themselves. The prose fields are Markdown and
+    feed the generated rule docs; keep each one short and factual.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]  # kebab-case, reads as "allow <name>"
+    message: ClassVar[str]  # str.format template filled by report(**fields)
+    severity: ClassVar[Severity] = Severity.ERROR
+    default_enabled: ClassVar[bool] = True
+    summary: ClassVar[str] = ""  # what it does, one sentence
+    rationale: ClassVar[str] = ""  # why it is bad, with the measured fact behind it
+    example: ClassVar[str] = ""  # code that triggers it
+    use_instead: ClassVar[str] = ""  # the corrected code
+    known_problems: ClassVar[str] = ""  # what it deliberately misses
+    # "none": no fix; "safe": every fix keeps the code's meaning; "unsafe": a best guess, applied
+    # only with --unsafe-fixes; "sometimes": each fix says which it is (fix_note says when).
+    fix_safety: ClassVar[str] = "none"
+    fix_note: ClassVar[str] = ""  # why the fix is safe or not; required when there is one
+    since: ClassVar[str] = "0.1.0"  # the tf-lint version that introduced the code
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            for attr in ("summary", "rationale", "example", "use_instead", "known_problems", "fix_note"):
+                setattr(cls, attr, textwrap.dedent(getattr(cls, attr)).strip())
+            register(cls)
+
+    @classmethod
+    def format_message(cls, fields: Mapping[str, object]) -> str:
+        return cls.message.format(**fields)
+
+
+_RULES: Dict[str, Type[RuleMeta]] = {}
+
+
+def register(rule: Type[RuleMeta]) -> None:
     """Add a rule class, checking its code and name are well-formed and unique."""
     code, name = rule.code, rule.name
     if not CODE_PATTERN.match(code):
@@ -40,33 +74,11 @@ def register(rule: Type["RuleMeta"]) -> None:
     _RULES[code] = rule
 
 
-def _load_rule_modules() -> None:
-    global _loaded
-    if _loaded:
-        return
-    import tf_lint.rules as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{package.__name__}.{info.name}")
-    _loaded = True
-
-
-def all_rules() -> List[Type["RuleMeta"]]:
-    """Every registered rule class, sorted by code."""
-    _load_rule_modules()
+def registered() -> List[Type[RuleMeta]]:
+    """The rule classes registered so far (those whose modules were imported), by code."""
     return [_RULES[code] for code in sorted(_RULES)]
 
 
-def rule_for(code: str) -> Type["RuleMeta"]:
-    _load_rule_modules()
+def registered_rule(code: str) -> Type[RuleMeta]:
+    """The registered class of ``code``; KeyError when no imported module registered it."""
     return _RULES[code]
-
-
-def codes_matching(prefix: str) -> List[str]:
-    """Codes that a selector such as ``TFL``, ``TFL1`` or ``TFL101`` covers."""
-    return [rule.code for rule in all_rules() if rule.code.startswith(prefix)]
-
-
-def is_known_selector(prefix: str, codes: Iterable[str] = ()) -> bool:
-    return bool(codes_matching(prefix)) or prefix in set(codes)

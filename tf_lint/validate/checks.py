@@ -3,7 +3,8 @@
 A validator function receives the finding and the parsed file (:class:`Site`) and returns
 either a :class:`Check` (a job for the child process plus a judge for its outcome) or a
 :class:`Verdict` straight away (usually ``inconclusive``: the slicer could not rebuild what
-the finding is about). Adding a validator for a new rule is one decorated function::
+the finding is about). Adding a validator for a new rule is one decorated function in ``validators.py`` (which
+also answers which codes have one: ``validator_for``, ``validated_codes``)::
 
     @validator("TFL123")
     def _check_tfl123(site: Site) -> Union[Check, Verdict]:
@@ -12,7 +13,7 @@ the finding is about). Adding a validator for a new rule is one decorated functi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Dict, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, NamedTuple, Union
 
 from tf_lint.validate.verdicts import Verdict
 
@@ -61,13 +62,6 @@ def validator(*codes: str) -> Callable[[Validator], Validator]:
     return register
 
 
-def validator_for(code: str) -> Optional[Validator]:
-    import tf_lint.validate.validators  # noqa: F401  (registers the built-in validators)
-
-    return _VALIDATORS.get(code)
-
-
-def validated_codes() -> Dict[str, Validator]:
-    import tf_lint.validate.validators  # noqa: F401
-
-    return dict(_VALIDATORS)
+def registered_validators() -> Dict[str, Validator]:
+    """Validators registered so far; ``validators.validator_for`` is the complete view."""
+    return _VALIDATORS

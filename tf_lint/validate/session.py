@@ -18,9 +18,10 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple,
 import libcst as cst
 
 from tf_lint.diagnostics import Diagnostic
-from tf_lint.validate.checks import Check, Site, validator_for
+from tf_lint.validate.checks import Check, Site
 from tf_lint.validate.sandbox import CHILD, Options, choose_backend, gpu_present, run_jobs
 from tf_lint.validate.slicer import SourceIndex
+from tf_lint.validate.validators import validator_for
 from tf_lint.validate.verdicts import Runtime, Verdict, inconclusive
 
 SourceReader = Callable[[str], Optional[str]]  # display path -> the text the findings refer to

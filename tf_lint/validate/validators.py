@@ -15,7 +15,7 @@ import libcst as cst
 
 from tf_lint.knowledge.api import MISSING, api_path, lookup
 from tf_lint.names import module_name
-from tf_lint.validate.checks import Check, Outcome, Site, validator
+from tf_lint.validate.checks import Check, Outcome, Site, Validator, registered_validators, validator
 from tf_lint.validate.slicer import CannotRebuild, Slicer
 from tf_lint.validate.verdicts import CONFIRMED, INCONCLUSIVE, REFUTED, Verdict, inconclusive
 
@@ -807,3 +807,12 @@ def retracing(site: Site) -> Check:
         return Verdict(CONFIRMED if traces > control else REFUTED, evidence, phase="timing", measured=measured)
 
     return Check({"probe": "retracing", "mode": mode, "calls": 20}, judge, "on a one-op stand-in function: the trace count depends on the pattern, not on the body")
+
+
+def validator_for(code: str) -> Optional[Validator]:
+    """The registered validator of ``code`` (every one above is registered by now)."""
+    return registered_validators().get(code)
+
+
+def validated_codes() -> Dict[str, Validator]:
+    return dict(registered_validators())
