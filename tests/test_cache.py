@@ -55,7 +55,7 @@ def test_corrupt_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
     assert len(entries) == 1
     entries[0].write_text('[{"line": ')  # truncated by a crash
     assert lint(source, cache) == expected
-    assert entries[0].read_text().startswith("[{")
+    assert entries[0].read_text().startswith("{\"deps\"")
     assert (tmp_path / CACHE_DIR_NAME / ".gitignore").read_text().endswith("*\n")
 
 
@@ -93,4 +93,4 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path: Path) -> None:
     cache_dir = tmp_path / CACHE_DIR_NAME
     assert not list(cache_dir.rglob("*.tmp"))
     entries = list(cache_dir.rglob("*.json"))
-    assert len(entries) == 60 and all(entry.read_text().startswith("[") for entry in entries)
+    assert len(entries) == 60 and all(entry.read_text().startswith("{\"deps\"") for entry in entries)

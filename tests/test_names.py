@@ -43,13 +43,28 @@ def test_import_forms(source: str, expression: str, expected: str) -> None:
     "source, expression",
     [
         ("import re", "tf.add"),  # not imported
-        ("from . import tf", "tf.add"),  # relative import: unknown
         ("from tensorflow import keras as K\nfrom other import thing as K", "K.losses.get"),  # ambiguous
         ("import tensorflow as tf", "tf().add"),  # not a dotted name
     ],
 )
 def test_unresolvable(source: str, expression: str) -> None:
     assert resolve(source, expression) is None
+
+
+def test_relative_imports_name_project_modules_never_tensorflow() -> None:
+    """``from . import tf`` is the package's own ``tf`` module: kept as a relative name (for the
+    project layer to follow), never taken for TensorFlow."""
+    assert resolve("from . import tf", "tf.add") == ".tf.add"
+    assert resolve("from .models import build as b", "b") == ".models.build"
+    assert resolve("from .. import tf", "tf.add") == "..tf.add"
+
+
+def test_star_imports_of_keras_modules_resolve_by_the_api_data() -> None:
+    source = "from tensorflow.keras.layers import *\nfrom numpy import *\n"
+    assert resolve(source, "Dense") == "keras.layers.Dense"
+    assert resolve(source, "Dens") is None  # not a name of keras.layers
+    assert resolve(source, "_private") is None
+    assert resolve("from tensorflow.keras.layers import *\nfrom tensorflow.keras.optimizers import *\n", "Adam") == "keras.optimizers.Adam"
 
 
 def test_same_target_twice_is_not_ambiguous() -> None:

@@ -1,8 +1,10 @@
 """Results of unchanged files, kept between runs in ``.tf_lint_cache/``.
 
-A file's findings depend only on its bytes, the codes enabled for it, the engine settings
-(target Keras version, prefilter, size limit), and tf-lint itself (its code and its generated data). The key hashes all of them,
-so any change to any of them is a miss. Entries are written atomically (temporary file +
+A file's findings depend on its bytes, the codes enabled for it, the engine settings
+(target versions, prefilter, size limit), tf-lint itself (its code and its generated data),
+and the other modules of the project its questions read (``project.index``). The key hashes
+the first four; the entry lists the modules read with the hash of their bytes (and the
+imports that found no module), and is used only while those still hold. Any change is a miss. Entries are written atomically (temporary file +
 rename), so concurrent runs never see half an entry, and an unreadable or corrupt entry is a
 miss that gets rewritten. The folder carries its own ``.gitignore``.
 """
@@ -14,12 +16,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from tf_lint.diagnostics import Diagnostic, Fix, Severity
+from tf_lint.files import ReadFailure, read_bytes
+from tf_lint.project.dependencies import Dependencies, digest
+from tf_lint.project.modules import ModuleResolver
+from tf_lint.project.root import find_root
 
 CACHE_DIR_NAME = ".tf_lint_cache"
-_FORMAT = "2"  # bump when the entry layout changes
+_FORMAT = "3"  # bump when the entry layout changes
 
 
 def _tool_fingerprint() -> str:
@@ -66,11 +72,13 @@ class ResultCache:
             return None
         try:
             raw = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            return [_decode(item, display) for item in raw]
+            if not _still_holds(raw["deps"]):
+                return None  # a module the findings read has changed: lint again
+            return [_decode(item, display) for item in raw["found"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or corrupt: lint again and rewrite
 
-    def put(self, key: str, diagnostics: List[Diagnostic]) -> None:
+    def put(self, key: str, diagnostics: List[Diagnostic], deps: Optional[Dependencies] = None) -> None:
         if not self.enabled:
             return
         entry = self._entry(key)
@@ -78,10 +86,40 @@ class ResultCache:
             entry.parent.mkdir(exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump([_encode(d) for d in diagnostics], stream)
+                deps = deps or Dependencies()
+                record = {"deps": {"files": deps.files, "misses": deps.misses}, "found": [_encode(d) for d in diagnostics]}
+                json.dump(record, stream)
             os.replace(temporary, entry)
         except OSError:
             pass
+
+
+_HASHES: Dict[Tuple[str, int, int], str] = {}  # (path, mtime, size) -> sha256: each file read once per run
+
+
+def file_hash(path: str) -> str:
+    """The sha256 of the file's bytes ("" when it cannot be read)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _HASHES:
+        data = read_bytes(path)
+        _HASHES[key] = "" if isinstance(data, ReadFailure) else digest(data)
+    return _HASHES[key]
+
+
+def _still_holds(deps: Dict[str, Any]) -> bool:
+    """Every module the findings read has the same bytes, every import that found no module
+    still finds none."""
+    if any(file_hash(path) != sha for path, sha in deps["files"]):
+        return False
+    for importer, written in deps["misses"]:
+        path = Path(importer)
+        if ModuleResolver(find_root(path).path).find(path, written) is not None:
+            return False
+    return True
 
 
 def _encode(diagnostic: Diagnostic) -> Dict[str, Any]:

@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--extend-select", type=_codes, default=[], metavar="CODES", help="codes or prefixes to enable in addition")
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="codes or prefixes to disable (replaces the configured list)")
     parser.add_argument("--extend-ignore", type=_codes, default=[], metavar="CODES", help="codes or prefixes to disable in addition")
-    parser.add_argument("--target-keras", choices=("3", "2"), help="Keras version the code runs on: 3 (default; tf.keras in TF >= 2.16) or 2 (tf-keras)")
+    parser.add_argument("--target-keras", choices=("3", "2"), help="Keras version the code runs on: 3 (tf.keras in TF >= 2.16) or 2 (tf-keras); default: inferred from the project's dependencies, else 3")
+    parser.add_argument("--target-tensorflow", metavar="X.Y", help="TensorFlow release the code runs on, such as 2.15; default: the newest its requirements allow")
+    parser.add_argument("--show-settings", action="store_true", help="print, for each PATH, the project root, the target versions and where each was read from, then exit")
     parser.add_argument("--max-file-size", type=int, metavar="KIB", help="report bigger files as TFL904 instead of parsing them (default 1024; 0: no limit)")
     parser.add_argument("--no-prefilter", dest="prefilter", action="store_false", default=None, help="parse every file, even those that never mention tensorflow or keras")
     group = parser.add_mutually_exclusive_group()
@@ -143,10 +145,15 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             config = config_module.discover(_config_start(paths))
         config = config.with_overrides(args.select, args.extend_select, args.ignore, args.extend_ignore)
         config = config.with_target_keras(args.target_keras)
+        config = config.with_target_tensorflow(args.target_tensorflow)
         config = config.with_limits(args.max_file_size, args.prefilter)
     except config_module.ConfigError as error:
         return _error(str(error))
 
+    if args.show_settings:
+        from tf_lint.show_settings import show_settings
+
+        return show_settings(paths, config, args.stdin_filename)
     if "-" in paths and len(paths) > 1:
         return _error("'-' (standard input) cannot be combined with other paths")
     if args.fix or args.fix_only or args.diff:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,9 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 SECTION = "tf-lint"
 _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "extend-exclude")
-KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "target-keras", "prefilter", "max-file-size", "output-format", "notebooks")
+KNOWN_KEYS = (
+    *_LIST_KEYS, "per-file-ignores", "target-keras", "target-tensorflow", "prefilter", "max-file-size", "output-format", "notebooks",
+)
 OUTPUT_FORMATS = ("text", "json", "sarif", "github")
 TARGET_KERAS_VALUES = ("3", "2")
 
@@ -42,7 +45,10 @@ class Config:
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     root: Optional[Path] = None  # directory of the config file; patterns are relative to it
     source: Optional[Path] = None  # the file the settings came from
-    target_keras: str = "3"  # "3": Keras 3 (tf.keras in TF >= 2.16); "2": tf-keras 2 / TF <= 2.15
+    # "3": Keras 3 (tf.keras in TF >= 2.16); "2": tf-keras 2 / TF <= 2.15; None: inferred from
+    # the project's dependencies (project.settings), Keras 3 when they do not say.
+    target_keras: Optional[str] = None
+    target_tensorflow: Optional[str] = None  # "2.15": the TensorFlow release the API rules check against
     prefilter: bool = True  # skip, unparsed, files that never spell "tensorflow" or "keras"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # KiB; a bigger file gets TFL904; 0 means no limit
     output_format: str = "text"  # --format wins
@@ -53,13 +59,15 @@ class Config:
         return (".py", ".ipynb") if self.notebooks else (".py",)
 
     def engine_options(self) -> Dict[str, Any]:
-        """Every setting besides the codes that changes a file's findings: the keyword
-        arguments of ``engine.lint_source``."""
-        return {"prefilter": self.prefilter, "target_keras": self.target_keras, "max_file_size": self.max_file_size}
+        """The settings besides the codes and the target versions (which each file's project
+        decides, see ``project.settings``) that change a file's findings: keyword arguments
+        of ``engine.lint_source``."""
+        return {"prefilter": self.prefilter, "max_file_size": self.max_file_size}
 
     def engine_settings(self) -> str:
-        """The engine options as text, for the cache key."""
-        return ";".join(f"{key}={value}" for key, value in sorted(self.engine_options().items()))
+        """The engine options and configured targets as text, for the cache key."""
+        options = {**self.engine_options(), "target_keras": self.target_keras, "target_tensorflow": self.target_tensorflow}
+        return ";".join(f"{key}={value}" for key, value in sorted(options.items()))
 
     def enabled_codes(self) -> FrozenSet[str]:
         """Codes that run, ruff-style: the most specific matching selector wins; on a tie, ignore."""
@@ -110,6 +118,11 @@ class Config:
             return self
         return dataclasses.replace(self, target_keras=_check_target(target, where))
 
+    def with_target_tensorflow(self, target: Optional[str], where: str = "command-line option --target-tensorflow") -> "Config":
+        if target is None:
+            return self
+        return dataclasses.replace(self, target_tensorflow=_check_tensorflow(target, where))
+
     def with_limits(self, max_file_size: Optional[int] = None, prefilter: Optional[bool] = None) -> "Config":
         """``--max-file-size`` and ``--no-prefilter`` win over the file."""
         changes: Dict[str, Any] = {}
@@ -146,6 +159,13 @@ def _check_target(value: object, where: str) -> str:
     text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if text not in TARGET_KERAS_VALUES:
         raise ConfigError(f"{where}: target-keras must be \"3\" (Keras 3) or \"2\" (tf-keras 2), got {value!r}")
+    return text
+
+
+def _check_tensorflow(value: object, where: str) -> str:
+    text = value if isinstance(value, str) else ""  # a TOML float would read 2.10 as 2.1
+    if not re.fullmatch(r"[12]\.[0-9]{1,2}", text):
+        raise ConfigError(f"{where}: target-tensorflow must be a release as \"major.minor\", such as \"2.15\", got {value!r}")
     return text
 
 
@@ -202,7 +222,8 @@ def parse_table(table: Mapping[str, Any], source: Optional[Path] = None) -> Conf
         per_file_ignores=tuple(per_file),
         root=source.parent if source else None,
         source=source,
-        target_keras=_check_target(table["target-keras"], f"{where} 'target-keras'") if "target-keras" in table else "3",
+        target_keras=_check_target(table["target-keras"], f"{where} 'target-keras'") if "target-keras" in table else None,
+        target_tensorflow=_check_tensorflow(table["target-tensorflow"], f"{where} 'target-tensorflow'") if "target-tensorflow" in table else None,
         prefilter=_check_bool(table["prefilter"], f"{where} 'prefilter'") if "prefilter" in table else True,
         max_file_size=_check_size(table["max-file-size"], f"{where} 'max-file-size'")
         if "max-file-size" in table

@@ -16,6 +16,8 @@ from tf_lint.diagnostics import Fix
 from tf_lint.knowledge import KerasKnowledge, available_versions, keras_knowledge
 from tf_lint.names import ImportTable, ScopedNames, module_name
 from tf_lint.registry import RuleMeta
+from tf_lint.semantics.links import ProjectLinks
+from tf_lint.semantics.models import AddCalls
 from tf_lint.semantics.scopes import (
     ASSIGN,
     AUGMENT,
@@ -39,7 +41,15 @@ Finding = Tuple[cst.CSTNode, Type[RuleMeta], str, Optional[Fix]]
 class FileContext:
     """What rules may read about the file being linted, and where they put findings."""
 
-    def __init__(self, path: str, module: cst.Module, source: str = "", target_keras: str = "3") -> None:
+    def __init__(
+        self,
+        path: str,
+        module: cst.Module,
+        source: str = "",
+        target_keras: str = "3",
+        target_tensorflow: Optional[str] = None,
+        project: Optional[ProjectLinks] = None,
+    ) -> None:
         self.path = path
         self.module = module
         self.source = source
@@ -49,8 +59,18 @@ class FileContext:
         # that mixes both, each call is judged by where its name comes from (version_for).
         self.target_keras = target_keras
         self.keras_major = "2" if self.imports.legacy_keras and not self.imports.modern_keras else target_keras
+        # The newest TensorFlow release the project allows ("2.15"); None: not pinned.
+        self.target_tensorflow = target_tensorflow
+        # The other modules of the project, reached through this file's imports (None: this
+        # file alone, as for standard input).
+        self.project = project
+        if project is not None:
+            self.imports.project_target = getattr(project, "ml_name", None)
+            self.imports.project_star = getattr(project, "star_provides", None)
         self.tracing = TracingFacts()
-        self.module_scope = Scope(module, "module", None)
+        self.module_scope = Scope(module, "module", None, file=self)
+        self.adds = AddCalls()  # `<model>.add(layer)` calls, for the model questions
+        self.branches = 0  # if/try nesting of the walk's position
         self.scope: Scope = self.module_scope
         self.loops: List[Loop] = []
         self.findings: List[Finding] = []
@@ -283,6 +303,8 @@ class ContextEnter(Visitor):
     # -- facts about how functions are used ------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         tracing, scope = self.ctx.tracing, self.ctx.scope
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("add", "pop") and isinstance(node.func.value, cst.Name):
+            self._note_add(node, node.func.value.value, node.func.attr.value == "add")
         callee = _own_callee(node.func)
         function = scope.enclosing_function()
         if callee is not None and function is not None:
@@ -295,6 +317,21 @@ class ContextEnter(Visitor):
         for arg in node.args:  # a function passed to anything else may be traced there
             if arg.value is not wrapped:
                 self._note_value(arg.value)
+
+    def _note_add(self, node: cst.Call, receiver: str, add: bool) -> None:
+        """``model.add(layer)``: followable when it runs once, in order, in the model's own scope."""
+        scope = self.ctx.scope
+        owner = scope.owner_of(receiver) or scope
+        followable = add and owner is scope and not self.ctx.branches and not self.ctx.enclosing_loops()
+        layer = node.args[0].value if followable and len(node.args) == 1 and node.args[0].keyword is None else None
+        self.ctx.adds.record(owner, receiver, layer)
+
+    # ``if``/``try`` bodies may not run: an add() there cannot be followed.
+    def visit_If(self, node: cst.If) -> None:
+        self.ctx.branches += 1
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self.ctx.branches += 1
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
@@ -334,6 +371,12 @@ class ContextExit(Visitor):
     leave_SetComp = _pop_comprehension
     leave_DictComp = _pop_comprehension
     leave_GeneratorExp = _pop_comprehension
+
+    def _leave_branch(self, node: cst.CSTNode) -> None:
+        self.ctx.branches -= 1
+
+    leave_If = _leave_branch
+    leave_Try = _leave_branch
 
     def _pop_loop(self, node: cst.CSTNode) -> None:
         self.ctx.loops.pop()

@@ -20,6 +20,7 @@ from tf_lint.files import DEFAULT_MAX_FILE_SIZE
 from tf_lint.registry import RuleMeta
 from tf_lint.rule import Rule
 from tf_lint.rules import all_rules, rule_for
+from tf_lint.semantics.links import ProjectLinks
 from tf_lint.walk import Walker
 
 # A file that never spells one of these cannot import TensorFlow or Keras, so no rule can
@@ -105,12 +106,16 @@ def lint_source(
     *,
     prefilter: bool = True,
     target_keras: str = "3",
+    target_tensorflow: Optional[str] = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    project: Optional[ProjectLinks] = None,
 ) -> List[Diagnostic]:
     """Every finding of the enabled rules in ``source``, sorted; no noqa or ignore filtering.
 
     ``max_file_size`` (KiB, 0: no limit) turns a bigger file into one TFL904 instead of a
-    parse that could take minutes and gigabytes.
+    parse that could take minutes and gigabytes. ``target_keras``/``target_tensorflow`` are
+    the versions the file runs on (``project.settings``); ``project`` lets questions follow
+    imports into the other modules of the project (None: this file alone).
     """
     if prefilter and not mentions_ml(source):
         return []
@@ -119,12 +124,14 @@ def lint_source(
         return [tool_diagnostic(path, "TFL904", size=size, limit=f"{max_file_size:,}")]
     with _deep_recursion(), _gc_paused():
         try:
-            return _lint(source, path, enabled, target_keras)
+            return _lint(source, path, enabled, target_keras, target_tensorflow, project)
         except RecursionError:
             return [tool_diagnostic(path, "TFL999", rule="the engine", detail="the file nests too deeply")]
 
 
-def _lint(source: str, path: str, enabled: Optional[Collection[str]], target_keras: str) -> List[Diagnostic]:
+def _lint(
+    source: str, path: str, enabled: Optional[Collection[str]], target_keras: str, target_tensorflow: Optional[str], project: Optional[ProjectLinks]
+) -> List[Diagnostic]:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -134,7 +141,7 @@ def _lint(source: str, path: str, enabled: Optional[Collection[str]], target_ker
     classes = rule_classes(enabled)
     if not classes:
         return []
-    ctx = FileContext(path, module, source, target_keras)
+    ctx = FileContext(path, module, source, target_keras, target_tensorflow, project)
     rules = [cls(ctx) for cls in classes]
     failures = _Failures()
     try:
@@ -149,6 +156,39 @@ def _lint(source: str, path: str, enabled: Optional[Collection[str]], target_ker
     for rule in rules:
         failures.run(type(rule), module, rule.finish)
     return _positioned(path, module, ctx, failures)
+
+
+def file_context(
+    source: str, path: str, *, target_keras: str = "3", target_tensorflow: Optional[str] = None, project: Optional[ProjectLinks] = None
+) -> Optional[FileContext]:
+    """``source`` parsed and walked by the context visitors only (scopes, bindings, functions;
+    no rule runs): what questions from another module need to know about it. None when it
+    does not parse."""
+    with _deep_recursion(), _gc_paused():
+        try:
+            module = cst.parse_module(source)
+            ctx = FileContext(path, module, source, target_keras, target_tensorflow, project)
+            Walker([ContextEnter(ctx), ContextExit(ctx)], _reraise).walk(module)
+        except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+            return None
+    return ctx
+
+
+def _reraise(owner: object, node: cst.CSTNode, error: Exception) -> None:
+    raise error
+
+
+def node_line(file: object, node: cst.CSTNode) -> int:
+    """The line ``node`` starts on in ``file`` (a FileContext); 0 if it is not one of its nodes.
+    Positions are computed once per file, on the first question."""
+    shared = getattr(file, "shared", None)
+    module = getattr(file, "module", None)
+    if shared is None or module is None:
+        return 0
+    if "positions" not in shared:
+        shared["positions"] = node_positions(module)
+    span = shared["positions"].get(node)
+    return span.start.line if span is not None else 0
 
 
 def _syntax_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagnostic:
@@ -188,14 +228,17 @@ def _positioned(path: str, module: cst.Module, ctx: FileContext, failures: _Fail
     if not ctx.findings and not failed:
         return []
     # Positions cost a full code-generation pass: pay for them only when there is a finding.
-    positions = node_positions(module)
+    positions = ctx.shared.get("positions") or node_positions(module)
     expected_errors = [(positions[b].start.line, positions[b].end.line) for b in ctx.expected_error_blocks]
     seen = set()
     diagnostics = []
     for node, rule, message, fix in ctx.findings:
         if rule in failed:
             continue
-        span = positions[node]
+        span = positions.get(node)
+        if span is None:
+            continue  # a node of another module: its findings belong to that module's own lint
+
         position = span.start
         if any(first <= position.line <= last for first, last in expected_errors):
             continue  # code under test that is meant to raise

@@ -65,14 +65,23 @@ class Flake8Checker:
         option_manager.extend_default_ignore(list(DEFAULT_OFF))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Flake8Checker"]]]:
+        from tf_lint.config import Config
         from tf_lint.engine import lint_source
         from tf_lint.noqa import file_is_exempt
+        from tf_lint.runner import project_index, settings_for
 
         source = "".join(self.lines)
         if file_is_exempt(self.lines):  # the tf-lint file-level form; flake8 handles its own
             return
-        config = _project_config(self.filename)
-        options = config.engine_options() if config is not None else {}  # none: the engine's defaults
-        for diagnostic in lint_source(source, self.filename, **options):
+        config = _project_config(self.filename) or Config()
+        path = None if self.filename in ("-", "stdin", "<stdin>") else Path(self.filename)
+        # The same project view as the CLI: target versions from the project's metadata, and
+        # the project modules this file imports, read from disk (see docs/architecture.md).
+        settings = settings_for(config, path, source, self.filename)
+        view = project_index(config).start(path) if path is not None else None
+        found = lint_source(
+            source, self.filename, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view, **config.engine_options()
+        )
+        for diagnostic in found:
             # flake8 prints col + 1, the same 1-based column as the CLI.
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)

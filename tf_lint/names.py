@@ -9,7 +9,7 @@ and never string-match ``tf.`` themselves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Protocol, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -110,6 +110,14 @@ class ImportTable:
         self.modern_keras = False  # the file imports keras / tensorflow.keras by name (Keras 3)
         self._legacy: Dict[str, bool] = {}  # local name -> bound to Keras 2 (tf_keras...)
         self._written_ambiguous: Set[str] = set()  # `tf` is tensorflow.compat.v1 here, tensorflow there
+        self.stars: List[str] = []  # modules imported with ``*``, as written (``.layers`` when relative)
+        self._starred: Dict[str, Optional[str]] = {}  # name -> the star module that provides it
+        # Set by the project layer: the TensorFlow/Keras name a target of this file's imports
+        # stands for when a module of the project re-exports it (``mylib.layers.Dense`` ->
+        # ``keras.layers.Dense``), or the project star module providing a name; None otherwise.
+        self.project_target: Optional[Callable[[str], Optional[str]]] = None
+        self.project_star: Optional[Callable[[str, str], bool]] = None
+        self._through_project: Dict[str, Optional[str]] = {}
 
     @classmethod
     def from_module(cls, module: cst.Module) -> "ImportTable":
@@ -154,18 +162,24 @@ class ImportTable:
             self.imports_ml = True
 
     def _add_import_from(self, stmt: cst.ImportFrom) -> None:
-        if stmt.relative or stmt.module is None:
+        dots = "." * len(stmt.relative)
+        if stmt.module is None and not dots:
             return
-        base = module_name(stmt.module)
+        base = dots + (module_name(stmt.module) if stmt.module is not None else "")
         if isinstance(stmt.names, cst.ImportStar):
             self._bind_marker(base)
+            self.stars.append(base)
             return
         for alias in stmt.names:
             name = module_name(alias.name)
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
-            self._bind(local, f"{base}.{name}")
+            self._bind(local, f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
+
+    def targets(self) -> List[str]:
+        """Every import target of the file as written (``config.LOSS``, ``.models``, star modules)."""
+        return [target for target in self._targets.values() if target] + list(self.stars)
 
     def alias_of(self, target: str) -> Optional[str]:
         """A local name bound to exactly ``target`` (``tf`` for ``tensorflow``), for fixes."""
@@ -184,12 +198,36 @@ class ImportTable:
         if not parts:
             return None
         target = self._targets.get(parts[0])
+        if target is None and self.stars:
+            star = self.star_module(parts[0])
+            target = f"{star}.{parts[0]}" if star is not None and not star.endswith(".") else (f"{star}{parts[0]}" if star else None)
         if not target:
             return None
-        return canonical(".".join([target, *parts[1:]]))
+        dotted = ".".join([target, *parts[1:]])
+        if self.project_target is not None and dotted.split(".", 1)[0] not in ML_TOP_LEVEL:
+            if dotted not in self._through_project:
+                self._through_project[dotted] = self.project_target(dotted)
+            reexported = self._through_project[dotted]
+            if reexported is not None:
+                return reexported
+        return canonical(dotted)
+
+    def star_module(self, name: str) -> Optional[str]:
+        """The module a ``from M import *`` of this file takes ``name`` from (the last such
+        import that provides it): TensorFlow/Keras modules by the generated API data, modules
+        of the project through the project layer."""
+        if name in self._starred:
+            return self._starred[name]
+        found: Optional[str] = None
+        for base in reversed(self.stars):
+            if ml_star_provides(base, name) or (self.project_star is not None and self.project_star(base, name)):
+                found = base
+                break
+        self._starred[name] = found
+        return found
 
     def is_imported_name(self, local: str) -> bool:
-        return local in self._targets
+        return local in self._targets or (bool(self.stars) and self.star_module(local) is not None)
 
     def target_of(self, local: str) -> Optional[str]:
         """What ``local`` was imported as (``tf_estimator`` -> ``tensorflow.estimator``)."""
@@ -208,6 +246,17 @@ class ImportTable:
         if not target or parts[0] in self._written_ambiguous:
             return None
         return ".".join([target, *parts[1:]])
+
+
+def ml_star_provides(base: str, name: str) -> bool:
+    """Does ``from <base> import *`` bind ``name``, for a TensorFlow/Keras module? (public
+    names only, as ``import *`` takes them; the generated API data says which exist)."""
+    if name.startswith("_") or base.split(".", 1)[0] not in ML_TOP_LEVEL:
+        return False
+    from tf_lint.knowledge.api import KNOWN, api_path, lookup
+
+    path = api_path(base)
+    return path is not None and lookup(f"{path}.{name}").status == KNOWN
 
 
 class Names(Protocol):

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, FrozenSet, Iterable, Iterator, List, Optional, TextIO, Tuple, Union
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, TextIO, Tuple, Union
 
 from tf_lint.cache import ResultCache
 from tf_lint.config import Config
@@ -17,6 +17,8 @@ from tf_lint.engine import lint_source, tool_diagnostic
 from tf_lint.files import ReadFailure, SourceText, decode_source, read_bytes
 from tf_lint.noqa import filter_noqa
 from tf_lint.notebooks import NotebookError, parse_notebook, to_cells
+from tf_lint.project.index import ProjectIndex
+from tf_lint.project.settings import FileSettings, file_settings, project_settings
 
 _MIN_FILES_PER_JOB = 4  # below this, starting processes costs more than it saves
 
@@ -34,10 +36,33 @@ def _codes_for(config: Config, enabled: FrozenSet[str], path: Optional[Path]) ->
 
 
 def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None) -> List[Diagnostic]:
-    """Diagnostics for one decoded source, filtered the way the user configured."""
+    """Diagnostics for one decoded source, filtered the way the user configured. With a
+    ``path``, the file is checked against its project's target versions and its questions
+    follow imports into the project's other modules."""
     codes = _codes_for(config, enabled, path)
-    found = [d for d in lint_source(text, display, codes, **config.engine_options()) if d.code in codes]
-    return filter_noqa(text, found)
+    settings = settings_for(config, path, text, display)
+    view = project_index(config).start(path) if path is not None else None
+    found = lint_source(
+        text, display, codes, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view, **config.engine_options()
+    )
+    return filter_noqa(text, [d for d in found if d.code in codes])
+
+
+def settings_for(config: Config, path: Optional[Path], text: str, display: str = "") -> FileSettings:
+    """The versions one file is checked against: its project's, unless the config says."""
+    project = project_settings(path) if path is not None else None
+    return file_settings(project, text, display or str(path), config.target_keras, config.target_tensorflow)
+
+
+_INDEXES: Dict[Tuple[Optional[str], Optional[str]], ProjectIndex] = {}
+
+
+def project_index(config: Config) -> ProjectIndex:
+    """This process's index of project modules for the configured targets (made on first use)."""
+    key = (config.target_keras, config.target_tensorflow)
+    if key not in _INDEXES:
+        _INDEXES[key] = ProjectIndex(lambda path, text: settings_for(config, path, text))
+    return _INDEXES[key]
 
 
 def check_read(
@@ -69,7 +94,9 @@ def check_notebook(text: str, display: str, config: Config, enabled: FrozenSet[s
 
 
 def _cached(path: Path, data: bytes, config: Config, enabled: FrozenSet[str], cache: ResultCache) -> Tuple[str, Optional[List[Diagnostic]]]:
-    key = cache.key(data, _codes_for(config, enabled, path), config.engine_settings())
+    project = project_settings(path)
+    settings = f"{config.engine_settings()};keras={project.keras.value};tensorflow={project.tensorflow.value}"
+    key = cache.key(data, _codes_for(config, enabled, path), settings)
     return key, cache.get(key, str(path))
 
 
@@ -84,7 +111,7 @@ def _check_file(path: Path, config: Config, enabled: FrozenSet[str], cache: Opti
     if found is None:
         found = check_read(decode_source(data), display, config, enabled, path)
         if not any(d.code == "TFL999" for d in found):  # never keep a crash: it may be fixed next run
-            cache.put(key, found)
+            cache.put(key, found, project_index(config).dependencies())
     return found
 
 

@@ -19,7 +19,7 @@ from tf_lint.diagnostics import Fix, Severity
 from tf_lint.knowledge import FAILS_AT_WORDS, PRODUCT_NAMES, IdentifierCategory, KerasKnowledge, keras_knowledge
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rule import Rule
-from tf_lint.semantics.expressions import argument, constant_string, keyword, positional, string_value
+from tf_lint.semantics.expressions import argument, constant_origin, constant_string, keyword, positional, string_value
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
 from tf_lint.semantics.scopes import Scope
 
@@ -46,7 +46,7 @@ class IdentifierRule(Rule):
     severity = Severity.ERROR
     fix_safety = "sometimes"
     fix_note = STRING_FIX_NOTE
-    message = "{kind} {noun} {value!r}: {consequence}{advice}"
+    message = "{kind} {noun} {value!r}{origin}: {consequence}{advice}"
 
     def call_interests(self) -> CallInterests:
         return CallInterests(
@@ -99,9 +99,9 @@ class IdentifierRule(Rule):
         depth = {"losses": 1, "metrics": 2}.get(self.category, 0) if where == "compile" else 0
         for expr, text in literal_strings(value, scope, depth):
             if text:  # Keras treats an empty string like no value at all
-                self.check_string(expr, text, where, version)
+                self.check_string(expr, text, where, version, constant_origin(expr, scope))
 
-    def check_string(self, expr: cst.BaseExpression, text: str, where: str, version: str) -> None:
+    def check_string(self, expr: cst.BaseExpression, text: str, where: str, version: str, origin: str = "") -> None:
         knowledge = keras_knowledge(version)
         category = knowledge.categories[self.category]
         in_compile = where == "compile"
@@ -118,7 +118,7 @@ class IdentifierRule(Rule):
         if other is not None and other.categories[self.category].accepts(text, in_compile=in_compile):
             other_version = "2" if version == "3" else "3"
             advice += f" (valid in {PRODUCT_NAMES[other_version]}, rejected by {PRODUCT_NAMES[version]})"
-        self.report(expr, fix=fix, kind=kind, noun=category.noun, value=text, consequence=consequence, advice=advice)
+        self.report(expr, fix=fix, kind=kind, noun=category.noun, value=text, origin=origin, consequence=consequence, advice=advice)
 
 
 def _diagnose(

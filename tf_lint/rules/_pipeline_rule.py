@@ -86,8 +86,9 @@ class PipelineRule(Rule):
         raise NotImplementedError
 
     def report_step(self, at: Step, **fields: object) -> None:
-        """Report on the step's method name (``shuffle`` in ``ds.shuffle(...)``), once."""
-        if id(at.call) in self.reported:
+        """Report on the step's method name (``shuffle`` in ``ds.shuffle(...)``), once; never on a
+        step written in another module (that module's own lint reports it)."""
+        if id(at.call) in self.reported or (at.file is not None and at.file is not self.ctx):
             return
         self.reported.add(id(at.call))
         func = at.call.func

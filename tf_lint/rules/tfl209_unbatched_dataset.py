@@ -13,6 +13,7 @@ from tf_lint.semantics.dataflow import DATASET, dataflow, may_hold_datasets
 from tf_lint.semantics.datasets import UNBATCHED, batch_state
 from tf_lint.semantics.expressions import argument, keyword
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
+from tf_lint.semantics.links import built_at
 
 if TYPE_CHECKING:
     pass
@@ -24,7 +25,7 @@ class UnbatchedDataset(Rule):
     code = "TFL209"
     name = "unbatched-dataset"
     severity = Severity.ERROR
-    message = "tf.data.Dataset passed to {method}() is never batched: Keras takes each element as a batch, which fails at the first {method}() or silently trains one sample per step; add .batch(32) before passing it"
+    message = "tf.data.Dataset{origin} passed to {method}() is never batched: Keras takes each element as a batch, which fails at the first {method}() or silently trains one sample per step; add .batch(32) before passing it"
     summary = "Flags a `tf.data.Dataset` built from single records (`from_tensor_slices`, `range`, file readers) and passed to `fit`/`evaluate`/`predict` without a `.batch(...)` step."
     rationale = """
         With a dataset, Keras ignores `batch_size` and treats every element as one batch.
@@ -47,7 +48,8 @@ class UnbatchedDataset(Rule):
         statement counts; a `.batch()` in only one branch of an `if` makes the state
         unknown), into functions of the same file that build or extend it, through
         `self.<attr>` set once in the class, and into parameters when every call in the file
-        passes the same kind of dataset. `from_tensors`, `from_generator` (which may yield
+        passes the same kind of dataset; into helpers of other modules of the project
+        (`from data import make_dataset`), when the message names where the dataset is made. `from_tensors`, `from_generator` (which may yield
         batches), `interleave`/`flat_map`/`apply` steps and anything passed in from outside
         the file are unknown and never flagged.
     """
@@ -75,6 +77,10 @@ class UnbatchedDataset(Rule):
                 value = flow.value(data, scope, node)
                 steps = [step.name for step in value.steps] if value is not None and value.kind == DATASET else []
                 if batch_state(steps) == UNBATCHED:
-                    self.report(data, method=method)
+                    assert value is not None
+                    source = value.steps[0]
+                    foreign = source.file is not None and source.file is not self.ctx
+                    origin = f" (made at {built_at(scope, source.file, source.call)})" if foreign else ""
+                    self.report(data, method=method, origin=origin)
 
         self.defer(check)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Tuple
-
-import libcst as cst
+from typing import Set, Tuple
 
 from tf_lint.diagnostics import Severity
 from tf_lint.rules._pipeline_rule import BATCHING, PipelineRule, Pipelines
 from tf_lint.semantics.dataflow import Step
 from tf_lint.semantics.expressions import calls_in, keyword
+from tf_lint.semantics.links import built_at
 from tf_lint.semantics.pipeline_functions import mapped_function
 
 # File readers: every map over their records parses or decodes.
@@ -23,7 +22,7 @@ class MapWithoutParallelism(PipelineRule):
     name = "map-without-parallelism"
     severity = Severity.PERFORMANCE
     judged_steps = frozenset({"map"})
-    message = ".map() without num_parallel_calls runs its function on one element at a time on one core; pass num_parallel_calls=tf.data.AUTOTUNE (the output order is kept)"
+    message = ".map(){where} without num_parallel_calls runs its function on one element at a time on one core; pass num_parallel_calls=tf.data.AUTOTUNE (the output order is kept)"
     summary = "Flags `map()` without `num_parallel_calls` when the mapped function reads or decodes records, in a pipeline batched later."
     rationale = """
         By default `Dataset.map` calls its function on one element at a time, so reading
@@ -44,24 +43,49 @@ class MapWithoutParallelism(PipelineRule):
     known_problems = """
         Only maps that read, parse or decode records (`tf.io.*`, `tf.image.decode_*`,
         `tf.strings.*`, `tf.py_function`...; the function must be a lambda or a `def` of the
-        file) or that map a file reader's records, in pipelines batched later in the file.
+        file) or that map a file reader's records, in pipelines batched later in the file. A
+        `map()` in a helper of another module of the project, batched in this file, is reported
+        here, where the pipeline enters the file, with the `map()`'s own location.
     """
 
     def judge(self, steps: Tuple[Step, ...], pipelines: Pipelines) -> None:
-        call = steps[-1].call
-        if keyword(call, "num_parallel_calls") is not None:
-            return
-        if steps[0].name not in _FILE_SOURCES and not self._decodes(call):
-            return
-        if any(arg.star for arg in call.args) or len([a for a in call.args if a.keyword is None]) > 1:
-            return  # num_parallel_calls passed by position, or unpacked
-        later = pipelines.after.get(id(call), set())
-        if not later & BATCHING and not any(s.name in BATCHING for s in steps[:-1]):
-            return
-        self.report_step(steps[-1])
+        later = pipelines.after.get(id(steps[-1].call), set())
+        if self._serial_decoding(steps, len(steps) - 1, later):
+            self.report_step(steps[-1], where="")
 
-    def _decodes(self, call: cst.Call) -> bool:
-        function = mapped_function(call, self.ctx.module_scope)
+    def finish(self) -> None:
+        super().finish()
+        # A map() written in another module (a helper there builds the pipeline) and batched
+        # here: reported where the pipeline enters this file, naming where the map() is.
+        pipelines = self._pipelines()
+        for _, steps in pipelines.points:
+            if len(steps) < 2 or self._foreign(steps[-1]) or not self._foreign(steps[-2]):
+                continue
+            later = {s.name for s in steps} | pipelines.after.get(id(steps[-1].call), set())
+            for index, step in enumerate(steps[:-1]):
+                if step.name == "map" and self._foreign(step) and self._serial_decoding(steps, index, later):
+                    self.report_step(steps[-1], where=f" at {built_at(self.ctx.module_scope, step.file, step.call)}")
+                    break
+
+    def _foreign(self, step: Step) -> bool:
+        return step.file is not None and step.file is not self.ctx
+
+    def _serial_decoding(self, steps: Tuple[Step, ...], index: int, later: Set[str]) -> bool:
+        """Is ``steps[index]`` a decoding map() without parallel calls, in a pipeline batched
+        before or after it?"""
+        step = steps[index]
+        call = step.call
+        if step.name != "map" or keyword(call, "num_parallel_calls") is not None:
+            return False
+        if steps[0].name not in _FILE_SOURCES and not self._decodes(step):
+            return False
+        if any(arg.star for arg in call.args) or len([a for a in call.args if a.keyword is None]) > 1:
+            return False  # num_parallel_calls passed by position, or unpacked
+        return bool(later & BATCHING) or any(s.name in BATCHING for s in steps[:index])
+
+    def _decodes(self, step: Step) -> bool:
+        file = step.file if step.file is not None else self.ctx
+        function = mapped_function(step.call, file.module_scope)
         if function is None:
             return False
-        return any((self.ctx.imports.resolve(c.func) or "").startswith(_DECODING) for c in calls_in(function))
+        return any((file.imports.resolve(c.func) or "").startswith(_DECODING) for c in calls_in(function))

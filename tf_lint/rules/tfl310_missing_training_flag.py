@@ -10,7 +10,7 @@ from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rules._tape_rule import TapeRule
 from tf_lint.semantics.expressions import calls_in
-from tf_lint.semantics.models import FUNCTIONAL, SEQUENTIAL, model_source
+from tf_lint.semantics.models import FUNCTIONAL, SEQUENTIAL, model_source, names_at
 from tf_lint.semantics.scopes import Scope
 
 _MODE_LAYERS = frozenset(
@@ -84,10 +84,10 @@ class MissingTrainingFlag(TapeRule):
         self.report(node, fix=fix, model=func.value, layer=layer)
 
     def _mode_layer_of(self, func: cst.Name, scope: Scope) -> Optional[str]:
-        source = model_source(func, scope, self.ctx.tracing.functions)
+        source = model_source(func, scope)
         if source is None:
             return None
-        names = self.ctx.names(source.scope)
+        names = names_at(source.scope)
         qualified = names.resolve(source.constructor.func)
         candidates: List[cst.BaseExpression] = []
         if qualified in SEQUENTIAL:

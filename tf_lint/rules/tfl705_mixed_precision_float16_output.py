@@ -10,8 +10,9 @@ from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, keyword, string_value
+from tf_lint.semantics.links import built_at, file_of, is_foreign
 from tf_lint.semantics.mixed_precision import SET_POLICY, sets_mixed_float16
-from tf_lint.semantics.models import FUNCTIONAL, SEQUENTIAL, model_source
+from tf_lint.semantics.models import FUNCTIONAL, SEQUENTIAL, model_source, names_at
 from tf_lint.semantics.scopes import ASSIGN, Scope
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ class MixedPrecisionFloat16Output(Rule):
     code = "TFL705"
     name = "mixed-precision-float16-output"
     severity = Severity.WARNING
-    message = "under the mixed_float16 policy this output layer computes in float16, so the softmax and the loss run at half precision (overflow above 65504, underflow below 6e-8); pass dtype='float32' to the last layer"
+    message = "under the mixed_float16 policy this output layer{where} computes in float16, so the softmax and the loss run at half precision (overflow above 65504, underflow below 6e-8); pass dtype='float32' to the last layer"
     summary = "Flags the last layer of a compiled model without `dtype='float32'` in a file that sets the `mixed_float16` policy."
     rationale = """
         Mixed precision computes layers in float16 and keeps variables in float32. The
@@ -62,14 +63,18 @@ class MixedPrecisionFloat16Output(Rule):
         if not self.mixed:
             return
         reported: Set[int] = self.ctx.shared.setdefault("tfl705-reported", set())
-        source = model_source(receiver, scope, self.ctx.tracing.functions)
+        source = model_source(receiver, scope)
         if source is None:
             return
-        layer = _last_layer(source.constructor, self.ctx.names(source.scope).resolve(source.constructor.func), source.scope)
+        layer = _last_layer(source.constructor, names_at(source.scope).resolve(source.constructor.func), source.scope)
         if layer is None or id(layer) in reported or _float32(layer):
             return
         reported.add(id(layer))
-        self.report(layer)
+        built = file_of(source.scope)
+        if is_foreign(built, scope) and built is not None:  # built in another module: say so where it is compiled
+            self.report(receiver, where=f" (built at {built_at(scope, built, layer)})")
+        else:
+            self.report(layer, where="")
 
 
 def _last_layer(constructor: cst.Call, qualified: Optional[str], scope: Scope) -> Optional[cst.Call]:

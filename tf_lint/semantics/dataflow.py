@@ -22,15 +22,17 @@ computed for a file unless a rule asks.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from tf_lint.names import ImportTable, ScopedNames
+from tf_lint.names import ML_TOP_LEVEL, ImportTable, ScopedNames
 from tf_lint.semantics.expressions import function_returns
 from tf_lint.semantics.keras_calls import is_model_factory
+from tf_lint.semantics.links import file_of, follow_import, single_binding
+from tf_lint.semantics.models import function_called
 from tf_lint.semantics.reaching import ParentMap, reaching_all, shared_parents
-from tf_lint.semantics.scopes import ASSIGN, Scope
+from tf_lint.semantics.scopes import ASSIGN, IMPORT, Scope
 from tf_lint.semantics.tensors import is_tensor_op
 from tf_lint.semantics.tracing import FunctionInfo, TracingFacts, is_tf_function
 from tf_lint.walk import children
@@ -82,10 +84,12 @@ _ARRAY_FUNCTIONS = frozenset(
 
 
 class Step(NamedTuple):
-    """One step of a dataset's pipeline: ``shuffle`` and the call that applies it."""
+    """One step of a dataset's pipeline: ``shuffle`` and the call that applies it, and the file
+    the call is written in (another module of the project, when a helper there built it)."""
 
     name: str
     call: cst.Call
+    file: Any = None  # a links.ModuleFile
 
 
 class Value(NamedTuple):
@@ -103,10 +107,11 @@ Environment = Tuple[Tuple[int, str, Optional[Value]], ...]  # (id(scope), parame
 class Dataflow:
     """Answers "what does this expression hold here?" for one file, after its traversal."""
 
-    def __init__(self, imports: ImportTable, tracing: TracingFacts, parents: ParentMap) -> None:
+    def __init__(self, imports: ImportTable, tracing: TracingFacts, parents: ParentMap, file: Any = None) -> None:
         self.imports = imports
         self.tracing = tracing
         self.parents = parents
+        self.file = file  # the links.ModuleFile this flow reads (its steps say so)
         # Keyed by node identity; the nodes are kept in the entry so that an id is never reused.
         self._memo: Dict[Tuple[int, int, Environment], Tuple[Optional[Value], cst.CSTNode, cst.CSTNode]] = {}
         self._scopes: Dict[int, Scope] = {}
@@ -148,8 +153,8 @@ class Dataflow:
 
     def _name(self, name: str, scope: Scope, at: cst.CSTNode, env: Environment, depth: int) -> Optional[Value]:
         owner = scope.owner_of(name)
-        if owner is None:
-            return None
+        if owner is None or all(b.kind == IMPORT for b in owner.bindings.get(name, [])):
+            return self._imported(name, scope, depth)
         if self.tracing.declared_global(name):
             return None  # a function rebinds it through `global`/`nonlocal`: any call may change it
         if owner is scope:
@@ -178,6 +183,15 @@ class Dataflow:
                 return None
             value = element.value
         return self._value(value, scope, statement, env, depth)
+
+    def _imported(self, name: str, scope: Scope, depth: int) -> Optional[Value]:
+        """A module-level value of another project module (``from data import train_ds``)."""
+        imported = follow_import(name, scope)
+        binding = single_binding(imported) if imported is not None else None
+        if imported is None or binding is None or binding.kind != ASSIGN or binding.value is None or depth >= _MAX_DEPTH:
+            return None
+        other = dataflow(imported.file)
+        return other._value(binding.value, imported.file.module_scope, binding.value, (), depth + 1)
 
     def _parameter(self, name: str, scope: Scope, env: Environment, depth: int) -> Optional[Value]:
         for scope_id, parameter, bound in env:
@@ -231,7 +245,7 @@ class Dataflow:
         if qualified is not None:
             source = _DATASET_SOURCES.get(qualified)
             if source is not None:
-                return Value(DATASET, (Step(source, call),), call)
+                return Value(DATASET, (Step(source, call, self.file),), call)
             if is_model_factory(qualified):
                 return Value(MODEL, node=call)
             if is_tf_function(names, call.func):
@@ -240,30 +254,32 @@ class Dataflow:
                 return Value(TENSOR, node=call)
             if qualified in _ARRAY_FUNCTIONS or qualified.startswith(_ARRAY_PREFIXES):
                 return Value(ARRAY, node=call)
-            return None
+            if qualified.split(".", 1)[0] in ML_TOP_LEVEL:
+                return None
         if isinstance(call.func, cst.Attribute):
             method = call.func.attr.value
             if method in DATASET_METHODS or method in _ARRAY_METHODS:
                 base = self._value(call.func.value, scope, at, env, depth)
                 if base is not None and base.kind == DATASET and method in DATASET_METHODS:
-                    return base.with_step(Step(method, call))
+                    return base.with_step(Step(method, call, self.file))
                 if base is not None and base.kind == ARRAY and method in _ARRAY_METHODS:
                     return Value(ARRAY, node=call)
-            return None
-        if isinstance(call.func, cst.Name):
-            return self._summary(call, call.func.value, scope, env, depth)
+                return None
+        if isinstance(call.func, (cst.Name, cst.Attribute)):
+            return self._summary(call, scope, env, depth)
         return None
 
-    def _summary(self, call: cst.Call, name: str, scope: Scope, env: Environment, depth: int) -> Optional[Value]:
-        """A same-file function's result: what its returns agree on, parameters bound to the call's arguments."""
+    def _summary(self, call: cst.Call, scope: Scope, env: Environment, depth: int) -> Optional[Value]:
+        """A function's result: what its returns agree on, parameters bound to the call's
+        arguments. The function is one of this file or of the project module it is imported
+        from (then that module's own flow reads its body)."""
         if depth >= _MAX_DEPTH:
             return None
-        bindings = scope.bindings_of(name)
-        if len(bindings) != 1 or not isinstance(bindings[0].definition, cst.FunctionDef):
+        found = function_called(call, scope)
+        if found is None:
             return None
-        function = bindings[0].definition
-        inner = self._scope_of(function)
-        if inner is None or function.decorators or function.asynchronous is not None:
+        function, inner = found
+        if function.decorators or function.asynchronous is not None:
             return None
         returns = function_returns(function)
         if not returns or any(r.value is None for r in returns):
@@ -274,7 +290,9 @@ class Dataflow:
             value = self._value(argument, scope, call, env, depth + 1) if argument is not None else None
             bound.append((id(inner), parameter, value))
         inner_env = tuple(bound)
-        values = [self._value(r.value, inner, r, inner_env, depth + 1) for r in returns if r.value is not None]
+        owner = file_of(inner)
+        flow = self if owner is None or owner is self.file else dataflow(owner)
+        values = [flow._value(r.value, inner, r, inner_env, depth + 1) for r in returns if r.value is not None]
         return _merge(values)
 
 
@@ -355,11 +373,16 @@ _DATASET_WORDS = re.compile(r"Dataset|dataset_from_directory|dataset_from_array"
 
 def may_hold_datasets(ctx: "object") -> bool:
     """Can any value of the file be a tf.data dataset? Every dataset source's name contains
-    one of a few words, so a file without them has none (and its ``.map``/``.batch`` calls
-    belong to something else): dataset questions are then answered without following names."""
+    one of a few words, so a file without them, importing no project module with them, has
+    none (and its ``.map``/``.batch`` calls belong to something else): dataset questions are
+    then answered without following names."""
     shared = ctx.shared  # type: ignore[attr-defined]
     if "may-hold-datasets" not in shared:
-        shared["may-hold-datasets"] = _DATASET_WORDS.search(ctx.source) is not None  # type: ignore[attr-defined]
+        found = _DATASET_WORDS.search(ctx.source) is not None  # type: ignore[attr-defined]
+        project = getattr(ctx, "project", None)
+        if not found and project is not None:  # a helper of another module may build them
+            found = project.imports_mention(_DATASET_WORDS, ctx.imports.targets())  # type: ignore[attr-defined]
+        shared["may-hold-datasets"] = found
     answer: bool = shared["may-hold-datasets"]
     return answer
 
@@ -368,6 +391,6 @@ def dataflow(ctx: "object") -> Dataflow:
     """The file's one Dataflow (made on first use, shared by every rule)."""
     shared = ctx.shared  # type: ignore[attr-defined]
     if "dataflow" not in shared:
-        shared["dataflow"] = Dataflow(ctx.imports, ctx.tracing, shared_parents(ctx))  # type: ignore[attr-defined]
+        shared["dataflow"] = Dataflow(ctx.imports, ctx.tracing, shared_parents(ctx), ctx)  # type: ignore[attr-defined]
     flow: Dataflow = shared["dataflow"]
     return flow

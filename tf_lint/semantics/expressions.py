@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Tuple
 
 import libcst as cst
 
+from tf_lint.semantics.links import Imported, built_at, follow_dotted, single_binding
 from tf_lint.semantics.scopes import ASSIGN, Scope
 from tf_lint.walk import children
 
@@ -84,14 +85,40 @@ def short_code(expr: cst.CSTNode, limit: int = 40) -> str:
 
 
 def constant_string(expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
-    """A string literal, or a name bound once in its scope to one."""
+    """A string literal, or a name bound once in its scope to one, or a module-level constant
+    of another project module imported here (``from config import LOSS``, ``cfg.LOSS``)."""
     text = string_value(expr)
-    if text is not None or not isinstance(expr, cst.Name):
+    if text is not None or not isinstance(expr, (cst.Name, cst.Attribute)):
         return text
-    bindings = scope.bindings_of(expr.value)
-    if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
-        return string_value(bindings[0].value)
-    return None
+    bound = constant_binding(expr, scope)
+    return string_value(bound[0]) if bound is not None else None
+
+
+def constant_binding(expr: cst.BaseExpression, scope: Scope) -> Optional[Tuple[cst.BaseExpression, Optional[Imported]]]:
+    """The value a name (or ``module.NAME``) is bound to once, and the project module it was
+    imported from (None: this file)."""
+    if isinstance(expr, cst.Name):
+        bindings = scope.bindings_of(expr.value)
+        if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
+            return bindings[0].value, None
+    if not isinstance(expr, (cst.Name, cst.Attribute)):
+        return None
+    imported = follow_dotted(expr, scope)
+    binding = single_binding(imported) if imported is not None else None
+    if imported is None or binding is None or binding.kind != ASSIGN or binding.value is None:
+        return None
+    return binding.value, imported
+
+
+def constant_origin(expr: cst.BaseExpression, scope: Scope) -> str:
+    """`` (LOSS, config.py:3)`` when ``expr`` names a constant of another project module; ""
+    otherwise. Findings stay where the value reaches Keras, and say where it was written."""
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        return ""
+    bound = constant_binding(expr, scope)
+    if bound is None or bound[1] is None:
+        return ""
+    return f" ({bound[1].name}, {built_at(scope, bound[1].file, bound[0])})"
 
 
 _NESTED_CODE = (cst.FunctionDef, cst.ClassDef, cst.Lambda)

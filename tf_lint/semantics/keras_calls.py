@@ -9,11 +9,13 @@ estimator built in the file...), and, for ``compile``, the arguments have Keras'
 from __future__ import annotations
 
 import enum
-from typing import AbstractSet, Optional
+from typing import AbstractSet, Optional, Tuple
 
 import libcst as cst
 
 from tf_lint.names import Names
+from tf_lint.semantics.links import follow_dotted, follow_import, single_binding
+from tf_lint.semantics.models import model_source, names_at
 from tf_lint.semantics.scopes import ASSIGN, DEFINITION, IMPORT, Scope
 
 _MODEL_FACTORIES = frozenset(
@@ -50,10 +52,16 @@ def receiver_kind(
     if method is not None and isinstance(receiver, cst.Name) and receiver.value == "self":
         if _own_non_keras_method(scope, method, names):
             return Receiver.NOT_KERAS
+    if isinstance(receiver, cst.Call):  # Trainer().compile(...): what the call makes
+        return _made_by(receiver, scope, names)
     if not isinstance(receiver, cst.Name):
         if isinstance(receiver, cst.Attribute) and names.resolve(receiver) is not None:
             return Receiver.NOT_KERAS  # ``tf.nn.compile``-like module paths are never models
         return Receiver.UNKNOWN
+    imported = follow_import(receiver.value, scope)
+    binding = single_binding(imported) if imported is not None else None
+    if imported is not None and binding is not None and binding.kind == ASSIGN and binding.value is not None:
+        return _made_by(binding.value, imported.file.module_scope, names_at(imported.file.module_scope))  # `from train import model`
     owner = scope.owner_of(receiver.value)
     if owner is None:
         return Receiver.NOT_KERAS if names.is_imported_name(receiver.value) else Receiver.UNKNOWN
@@ -72,26 +80,41 @@ def receiver_kind(
 
 
 def _made_by(value: cst.BaseExpression, scope: Scope, names: Names) -> Receiver:
-    """The kind of object ``value`` builds: a Keras model factory, another library, a local class."""
+    """The kind of object ``value`` builds: a Keras model factory, another library, a class
+    or a model builder of this file or of another module of the project."""
     if not isinstance(value, cst.Call):
         return Receiver.UNKNOWN
     qualified = names.resolve(value.func)
     if is_model_factory(qualified):
         return Receiver.KERAS
-    if qualified is not None:
-        top = qualified.split(".", 1)[0]
-        return Receiver.UNKNOWN if top in ("keras", "tensorflow", "tf_keras") else Receiver.NOT_KERAS
-    if isinstance(value.func, cst.Name):
-        definition = _class_definition(value.func.value, scope)
-        if definition is not None:
-            return class_kind(definition, scope, names)
+    if qualified is not None and qualified.split(".", 1)[0] in ("keras", "tensorflow", "tf_keras"):
+        return Receiver.UNKNOWN
+    found = _class_definition(value.func, scope)
+    if found is not None:
+        return class_kind(found[0], found[1], names_at(found[1]))
+    if model_source(value, scope) is not None:
+        source = model_source(value, scope)
+        if source is not None and is_model_factory(names_at(source.scope).resolve(source.constructor.func)):
+            return Receiver.KERAS  # a builder of the project returning a Keras model
+    if qualified is not None and follow_dotted(value.func, scope) is None:
+        return Receiver.NOT_KERAS  # an object another library makes (sklearn, a tokenizer...)
     return Receiver.UNKNOWN
 
 
-def _class_definition(name: str, scope: Scope) -> Optional[cst.ClassDef]:
-    bindings = scope.bindings_of(name)
-    if len(bindings) == 1 and isinstance(bindings[0].definition, cst.ClassDef):
-        return bindings[0].definition
+def _class_definition(expr: cst.BaseExpression, scope: Scope) -> Optional[Tuple[cst.ClassDef, Scope]]:
+    """The ``class`` statement ``expr`` names, in this file or in the project module it is
+    imported from, and the scope it is written in."""
+    if isinstance(expr, cst.Name):
+        bindings = scope.bindings_of(expr.value)
+        if len(bindings) == 1 and isinstance(bindings[0].definition, cst.ClassDef):
+            owner = scope.owner_of(expr.value)
+            return (bindings[0].definition, owner) if owner is not None else None
+    if not isinstance(expr, (cst.Name, cst.Attribute)):
+        return None
+    imported = follow_dotted(expr, scope)
+    binding = single_binding(imported) if imported is not None else None
+    if imported is not None and binding is not None and isinstance(binding.definition, cst.ClassDef):
+        return binding.definition, imported.file.module_scope
     return None
 
 
@@ -108,8 +131,8 @@ def class_kind(definition: cst.ClassDef, scope: Scope, names: Names, _depth: int
             return Receiver.KERAS
         if isinstance(base.value, cst.Name) and base.value.value == "object":
             continue
-        parent = _class_definition(base.value.value, scope) if isinstance(base.value, cst.Name) else None
-        kind = class_kind(parent, scope, names, _depth + 1) if parent is not None and _depth < 8 else Receiver.UNKNOWN
+        parent = _class_definition(base.value, scope)
+        kind = class_kind(parent[0], parent[1], names_at(parent[1]), _depth + 1) if parent is not None and _depth < 8 else Receiver.UNKNOWN
         if kind is Receiver.KERAS:
             return Receiver.KERAS
         if kind is Receiver.UNKNOWN:

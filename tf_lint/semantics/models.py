@@ -10,14 +10,14 @@ Anything else is unknown, and unknown never produces a finding.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import libcst as cst
 
-from tf_lint.names import Names
-from tf_lint.semantics.expressions import argument, constant_string, function_returns, keyword
-from tf_lint.semantics.scopes import ASSIGN, Scope
-from tf_lint.semantics.tracing import FunctionInfo
+from tf_lint.names import ImportTable, Names, ScopedNames
+from tf_lint.semantics.expressions import argument, constant_binding, constant_string, function_returns, keyword
+from tf_lint.semantics.links import built_at, file_of, follow_dotted, follow_import, is_foreign, single_binding
+from tf_lint.semantics.scopes import ASSIGN, DEFINITION, Scope
 
 SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
 FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
@@ -33,7 +33,6 @@ _ACTIVATION_FUNCTIONS = {
     "tensorflow.nn.relu": "relu",
 }
 UNKNOWN = None
-FunctionScopes = Mapping[cst.CSTNode, FunctionInfo]  # a FunctionDef -> its scope (TracingFacts.functions)
 
 
 class Output(NamedTuple):
@@ -46,6 +45,7 @@ class Output(NamedTuple):
     explicit: bool
     layer: cst.Call  # the Dense call, for messages
     folded: bool = False  # the activation comes from an Activation/Softmax layer after it
+    origin: str = ""  # " (output layer at models.py:9)" when the model is built in another module
 
 
 class Loss(NamedTuple):
@@ -74,7 +74,8 @@ class AddCalls:
 
 class ModelSource(NamedTuple):
     """Where a model is built: the ``Sequential(...)``/``Model(...)`` call, the scope it is
-    written in, and the name it is bound to there (None: returned directly)."""
+    written in (maybe in another module of the project), and the name it is bound to there
+    (None: returned directly)."""
 
     constructor: cst.Call
     scope: Scope
@@ -82,25 +83,23 @@ class ModelSource(NamedTuple):
     callers: Tuple[Tuple[Scope, str], ...] = ()  # names bound to a builder's result on the way
 
 
-def model_source(receiver: cst.BaseExpression, scope: Scope, functions: FunctionScopes) -> Optional[ModelSource]:
+def model_source(receiver: cst.BaseExpression, scope: Scope) -> Optional[ModelSource]:
     """The constructor call of the model ``receiver`` names, following ``model = build()``
-    into an undecorated function of the file with one ``return`` (at most three levels)."""
+    into an undecorated function with one ``return`` (at most three levels), in this file or
+    in the project module it is imported from."""
     name: Optional[str] = None
     callers: List[Tuple[Scope, str]] = []
     expr: cst.BaseExpression = receiver
     for _ in range(4):
         if isinstance(expr, cst.Name):
-            owner = scope.owner_of(expr.value)
-            if owner is None:
+            bound = _bound_once(expr.value, scope)
+            if bound is None or not isinstance(bound[0], cst.Call):
                 return None
-            bindings = owner.bindings.get(expr.value, [])
-            if len(bindings) != 1 or bindings[0].kind != ASSIGN or not isinstance(bindings[0].value, cst.Call):
-                return None
-            name, scope, expr = expr.value, owner, bindings[0].value
+            expr, scope, name = bound
             continue
         if not isinstance(expr, cst.Call):
             return None
-        builder = _builder(expr, scope, functions)
+        builder = _builder(expr, scope)
         if builder is None:
             return ModelSource(expr, scope, name, tuple(callers))
         if name is not None:
@@ -110,46 +109,94 @@ def model_source(receiver: cst.BaseExpression, scope: Scope, functions: Function
     return None
 
 
-def _builder(call: cst.Call, scope: Scope, functions: FunctionScopes) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+def _bound_once(name: str, scope: Scope) -> Optional[Tuple[cst.BaseExpression, Scope, str]]:
+    """The value ``name`` is assigned once, in its scope or at the top of the project module
+    it is imported from, with that scope and the name there."""
+    owner = scope.owner_of(name)
+    if owner is not None:
+        bindings = owner.bindings.get(name, [])
+        if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
+            return bindings[0].value, owner, name
+    imported = follow_import(name, scope)
+    binding = single_binding(imported) if imported is not None else None
+    if imported is None or binding is None or binding.kind != ASSIGN or binding.value is None:
+        return None
+    return binding.value, imported.file.module_scope, imported.name
+
+
+def _builder(call: cst.Call, scope: Scope) -> Optional[Tuple[cst.BaseExpression, Scope]]:
     """``build_model(...)``: the expression its single ``return`` gives, in the function's scope."""
-    if not isinstance(call.func, cst.Name):
+    found = function_called(call, scope)
+    if found is None:
         return None
-    bindings = scope.bindings_of(call.func.value)
-    if len(bindings) != 1 or not isinstance(bindings[0].definition, cst.FunctionDef):
-        return None
-    definition = bindings[0].definition
-    inner = functions.get(definition)
-    if inner is None or definition.decorators:
+    definition, inner = found
+    if definition.decorators:
         return None
     returns = function_returns(definition)
     if returns is None or len(returns) != 1 or returns[0].value is None:
         return None
-    return returns[0].value, inner.scope
+    return returns[0].value, inner
 
 
-def model_output(
-    receiver: cst.BaseExpression, scope: Scope, names_in: Callable[[Scope], Names], adds: AddCalls, functions: FunctionScopes
-) -> Optional[Output]:
-    source = model_source(receiver, scope, functions)
+def function_called(call: cst.Call, scope: Scope) -> Optional[Tuple[cst.FunctionDef, Scope]]:
+    """The ``def`` a call runs and its scope: a function of this file (``build()``) or one
+    imported from a project module (``build()`` after ``from models import build``,
+    ``models.build()`` after ``import models``)."""
+    definition: Optional[cst.CSTNode] = None
+    file = file_of(scope)
+    if isinstance(call.func, cst.Name):
+        bindings = scope.bindings_of(call.func.value)
+        if len(bindings) == 1 and bindings[0].kind == DEFINITION:
+            definition = bindings[0].definition
+    if definition is None and isinstance(call.func, (cst.Name, cst.Attribute)):
+        imported = follow_dotted(call.func, scope)
+        binding = single_binding(imported) if imported is not None else None
+        if imported is not None and binding is not None:
+            definition, file = binding.definition, imported.file
+    if not isinstance(definition, cst.FunctionDef) or file is None:
+        return None
+    info = file.tracing.functions.get(definition)
+    return (definition, info.scope) if info is not None else None
+
+
+def model_output(receiver: cst.BaseExpression, scope: Scope) -> Optional[Output]:
+    """The output layer of the model ``receiver`` names, when the code shows it."""
+    source = model_source(receiver, scope)
     if source is None:
         return None
     built, owner = source.constructor, source.scope
-    names = names_in(owner)
+    names = names_at(owner)
     qualified = names.resolve(built.func)
-    if any(adds.of(caller, caller_name) for caller, caller_name in source.callers):
+    if any(adds_of(caller, caller_name) for caller, caller_name in source.callers):
         return None  # layers added to the builder's result: the builder's last layer is not the output
-    added = adds.of(owner, source.name) if source.name is not None else []
+    added = adds_of(owner, source.name) if source.name is not None else []
+    found: Optional[Output] = None
     if qualified in SEQUENTIAL:
         layers = _literal_layers(built)
         if layers is None or any(layer is None for layer in added):
             return None
-        return _sequential_output([*layers, *(layer for layer in added if layer is not None)], owner, names)
-    if qualified in FUNCTIONAL:
+        found = _sequential_output([*layers, *(layer for layer in added if layer is not None)], owner, names)
+    elif qualified in FUNCTIONAL:
         outputs = argument(built, "outputs", 1)
         if outputs is None or added:
             return None
-        return _functional_output(outputs.value, owner, names)
-    return None
+        found = _functional_output(outputs.value, owner, names)
+    built_in = file_of(owner)
+    if found is not None and built_in is not None and is_foreign(built_in, scope):
+        found = found._replace(origin=f" (output layer at {built_at(scope, built_in, found.layer)})")
+    return found
+
+
+def names_at(scope: Scope) -> ScopedNames:
+    """The import-aware names of the file ``scope`` belongs to, as seen from ``scope``."""
+    file = file_of(scope)
+    return ScopedNames(file.imports if file is not None else ImportTable(), scope)
+
+
+def adds_of(scope: Scope, name: str) -> List[Optional[cst.BaseExpression]]:
+    file = file_of(scope)
+    adds: Optional[AddCalls] = getattr(file, "adds", None)
+    return adds.of(scope, name) if adds is not None else []
 
 
 def _literal_layers(call: cst.Call) -> Optional[List[cst.BaseExpression]]:
@@ -258,10 +305,10 @@ def _int(expr: cst.BaseExpression, scope: Optional[Scope] = None) -> Optional[in
         return int(expr.evaluated_value)
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus) and isinstance(expr.expression, cst.Integer):
         return -int(expr.expression.evaluated_value)
-    if isinstance(expr, cst.Name) and scope is not None:
-        bindings = scope.bindings_of(expr.value)
-        if len(bindings) == 1 and bindings[0].kind == ASSIGN and isinstance(bindings[0].value, cst.Integer):
-            return int(bindings[0].value.evaluated_value)
+    if isinstance(expr, (cst.Name, cst.Attribute)) and scope is not None:
+        bound = constant_binding(expr, scope)
+        if bound is not None and isinstance(bound[0], cst.Integer):
+            return int(bound[0].evaluated_value)
     return None
 
 

@@ -8,7 +8,7 @@ bindings are known, so an answer never depends on statement order by accident.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, NamedTuple, Optional, Set
+from typing import Any, Dict, List, NamedTuple, Optional, Set
 
 import libcst as cst
 
@@ -38,6 +38,9 @@ class Scope:
     declared_global: Set[str] = field(default_factory=set)
     declared_nonlocal: Set[str] = field(default_factory=set)
     params: List[str] = field(default_factory=list)
+    # The module scope's file (a ``semantics.links.ModuleFile``): lets a question that reaches
+    # a name imported from another module of the project continue there.
+    file: Any = None
 
     def bind(self, name: str, binding: Binding) -> None:
         """Record a binding where Python puts it: ``global``/``nonlocal`` redirect it."""

@@ -12,6 +12,7 @@ from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.files import ReadFailure, decode_source, read_bytes
 from tf_lint.notebooks import NotebookError, parse_notebook
+from tf_lint.runner import settings_for
 from tf_lint.validate.sandbox import Options
 from tf_lint.validate.session import validate
 from tf_lint.validate.verdicts import Verdict
@@ -40,7 +41,6 @@ def run_validation(
         memory_mb=max(0, args.validate_memory),
         threshold=args.validate_threshold,
         python=sys.executable,
-        target_keras=config.target_keras,
     )
 
     def reader(display: str) -> Optional[str]:
@@ -53,4 +53,7 @@ def run_validation(
     if not args.no_cache:
         results = ResultCache(config.root or Path.cwd())  # creates the folder and its .gitignore
         cache_dir = results.directory / "validate" if results.enabled else None
-    return validate(diagnostics, reader, options, cache_dir, progress)
+    def keras_of(display: str) -> str:
+        return settings_for(config, Path(display) if stdin_data is None or display != "-" else None, reader(display) or "", display).keras
+
+    return validate(diagnostics, reader, options, cache_dir, progress, keras_of)

@@ -55,7 +55,6 @@ class Options(NamedTuple):
     memory_mb: int = 8192  # cap on the child's data segment; 0: none
     threshold: float = 2.0  # slowdown that confirms a performance finding
     python: str = sys.executable
-    target_keras: str = "3"  # "2": the project runs tf_keras, which the checks do not
 
 
 def available(module: str) -> bool:

@@ -121,7 +121,7 @@ def _indexes(reader: SourceReader) -> Callable[[str], Union[SourceIndex, str]]:
 
 
 def plan(
-    diagnostics: Sequence[Diagnostic], reader: SourceReader, threshold: float, target_keras: str = "3"
+    diagnostics: Sequence[Diagnostic], reader: SourceReader, threshold: float, keras_of: Callable[[str], str] = lambda path: "3"
 ) -> Tuple[List[Optional[Verdict]], Dict[int, Check]]:
     """The verdicts known without running anything, and the checks to run, by position.
     A validator that fails is a bug in tf-lint: its finding gets an inconclusive verdict
@@ -141,7 +141,7 @@ def plan(
         if node is None:
             verdicts[position] = inconclusive("the flagged code was not found again in the file")
             continue
-        if target_keras == "2" or (index.imports.legacy_keras and not index.imports.modern_keras):
+        if keras_of(diagnostic.path) == "2" or (index.imports.legacy_keras and not index.imports.modern_keras):
             verdicts[position] = inconclusive("the file targets Keras 2 (tf_keras); the validator runs Keras 3")
             continue
         try:
@@ -164,9 +164,11 @@ def validate(
     options: Options,
     cache_dir: Optional[Path] = None,
     progress: Optional[TextIO] = None,
+    keras_of: Callable[[str], str] = lambda path: "3",
 ) -> List[Optional[Verdict]]:
-    """One verdict per diagnostic, None where its rule has no validator."""
-    verdicts, checks = plan(diagnostics, reader, options.threshold, options.target_keras)
+    """One verdict per diagnostic, None where its rule has no validator. ``keras_of`` says
+    which Keras a file targets (a project on Keras 2 cannot be checked on Keras 3)."""
+    verdicts, checks = plan(diagnostics, reader, options.threshold, keras_of)
     if not checks:
         return verdicts
     backend, why_not = choose_backend(options.backend)

@@ -1,0 +1,47 @@
+"""``tf-lint --show-settings PATH``: what tf-lint inferred for a file, and from where."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from tf_lint.config import Config
+from tf_lint.files import ReadFailure, decode_source, read_bytes
+from tf_lint.project.settings import Inferred, file_settings, project_settings
+from tf_lint.reporting import EXIT_CLEAN
+
+
+def show_settings(paths: Sequence[str], config: Config, stdin_filename: Optional[str] = None) -> int:
+    """One block per path: its project root, config file, target Keras and TensorFlow with the
+    file and line each came from. Directories show their project's settings."""
+    blocks = [_block(Path(stdin_filename) if path == "-" and stdin_filename else Path(path), config) for path in paths or ["."]]
+    sys.stdout.write("\n".join(blocks))
+    return EXIT_CLEAN
+
+
+def _block(path: Path, config: Config) -> str:
+    text = ""
+    if path.is_file():
+        data = read_bytes(path)
+        decoded = decode_source(data) if not isinstance(data, ReadFailure) else data
+        text = decoded.text if not isinstance(decoded, ReadFailure) else ""
+    project = project_settings(path)
+    settings = file_settings(project, text, str(path), config.target_keras, config.target_tensorflow)
+    root = project.root
+    lines: List[str] = [f"{path}:"]
+    lines.append(f"  project root: {root.path}" + (f" (found by {root.marker})" if root.marker else " (no project metadata found)"))
+    source = f"{config.source} [tool.tf-lint]" if config.source else "none (defaults)"
+    lines.append(f"  configuration: {source}")
+    lines.append(f"  target Keras: {settings.keras}  ({_how(settings.keras_how)})")
+    shown_tf = settings.tensorflow or "the newest (no pin)"
+    lines.append(f"  target TensorFlow: {shown_tf}  ({_how(settings.tensorflow_how)})")
+    return "\n".join(lines) + "\n"
+
+
+def _how(inferred: Inferred) -> str:
+    if inferred.how == "config":
+        return f"set by {inferred.reason}"
+    if inferred.evidence is not None:
+        return f"{inferred.reason}: {inferred.evidence}"
+    return inferred.reason
