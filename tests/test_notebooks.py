@@ -145,3 +145,59 @@ def test_fixes_that_change_a_cells_line_count_still_apply(project: Path, capsys)
     assert cells[0]["source"][0] == "!pip install tensorflow\n"
     assert cells[1]["source"] == ["c = a + a\n", "%time c\n"]
     assert cells[2]["source"] == ["d = a + a"]
+
+
+def _notebook_file(path: Path, cells: list, kernel: str = "python3", version: str = "3.10.0") -> Path:  # type: ignore[type-arg]
+    raw = {
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": source} for source in cells],
+        "metadata": {"kernelspec": {"name": kernel, "language": "python", "display_name": kernel}, "language_info": {"name": "python", "version": version}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+CELLS = [
+    "import tensorflow as tf\n",
+    "print 'a Python 2 statement'\n",
+    "model = tf.keras.Sequential()\nmodel.compile(optimizer='adam', loss='msee')\n",
+]
+
+
+def test_a_cell_that_does_not_parse_breaks_only_itself(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _notebook_file(tmp_path / "nb.ipynb", CELLS)
+    code, out, _ = run(capsys, str(tmp_path / "nb.ipynb"))
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2
+    assert lines[0].endswith("nb.ipynb:cell 2:1:1: TFL901 cannot parse this cell, so it was not linted: SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)? (the other cells were linted)")
+    assert "nb.ipynb:cell 3:2:38: TFL101 unknown loss 'msee'" in lines[1]
+
+
+def test_a_python_2_kernel_is_not_reported_for_python_2_syntax(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _notebook_file(tmp_path / "nb.ipynb", CELLS, kernel="python2", version="2.7.15")
+    code, out, _ = run(capsys, str(tmp_path / "nb.ipynb"))
+    assert code == 1 and [line.split(": ", 1)[1].split(" ")[0] for line in out.splitlines()] == ["TFL101"]
+
+
+def test_cells_are_read_as_ipython_reads_them(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    cells = [
+        "import tensorflow as tf\n",
+        "  model = tf.keras.Sequential()\n  model.compile(loss='msee')\n",  # IPython strips the common indentation
+        "ls ./data/train/\n",  # automagic
+        "!trainer \\\n  --data=$DATA \\ \n  --steps=10\n",  # a shell command continued, a blank after one backslash
+        "model.compile(loss='Mse')\n",
+    ]
+    _notebook_file(tmp_path / "nb.ipynb", cells)
+    code, out, _ = run(capsys, str(tmp_path / "nb.ipynb"))
+    assert [line.split(":", 1)[1].split(": TFL")[0] for line in out.splitlines()] == ["cell 2:2:22", "cell 5:1:20"]
+    assert "TFL901" not in out
+
+
+def test_fixes_keep_an_indented_cell_indented_and_leave_a_broken_cell_alone(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    cells = ["import tensorflow as tf\n", "  m = tf.keras.Sequential()\n  m.compile(loss='Mse')\n", "print 'x'\n"]
+    path = _notebook_file(tmp_path / "nb.ipynb", cells)
+    main(["--isolated", "--no-cache", "--fix", str(path)])
+    capsys.readouterr()
+    sources = ["".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"] for cell in json.loads(path.read_text())["cells"]]
+    assert sources == ["import tensorflow as tf\n", "  m = tf.keras.Sequential()\n  m.compile(loss='mse')\n", "print 'x'\n"]

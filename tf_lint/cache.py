@@ -1,9 +1,9 @@
 """Results of unchanged files, kept between runs in ``.tf_lint_cache/``.
 
-A file's findings depend on its bytes, the codes enabled for it, the engine settings
-(target versions, prefilter, size limit), tf-lint itself (its code and its generated data),
-and the other modules of the project its questions read (``project.index``). The key hashes
-the first four; the entry lists the modules read with the hash of their bytes (and the
+A file's findings depend on its bytes and place, the codes enabled for it, the engine
+settings (target versions, prefilter, size limit), tf-lint itself (its code and its generated
+data), and the other modules of the project its questions read (``project.index``). The key
+hashes the first four; the entry lists the modules read with the hash of their bytes (and the
 imports that found no module), and is used only while those still hold. Any change is a miss. Entries are written atomically (temporary file +
 rename), so concurrent runs never see half an entry, and an unreadable or corrupt entry is a
 miss that gets rewritten. The folder carries its own ``.gitignore``.
@@ -20,7 +20,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from tf_lint.diagnostics import Diagnostic, Fix, Severity
 from tf_lint.files import ReadFailure, read_bytes
-from tf_lint.project.dependencies import Dependencies, digest
+from tf_lint.project.dependencies import Dependencies, digest, stamp
 from tf_lint.project.modules import ModuleResolver
 from tf_lint.project.root import find_root
 
@@ -98,15 +98,16 @@ _HASHES: Dict[Tuple[str, int, int], str] = {}  # (path, mtime, size) -> sha256: 
 
 
 def file_hash(path: str) -> str:
-    """The sha256 of the file's bytes ("" when it cannot be read)."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return ""
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    if key not in _HASHES:
+    """The sha256 of the file's bytes ("" when it cannot be read); memoised by (mtime, size)
+    unless the file changed too recently for those to tell."""
+    stamped = stamp(path)
+    key = (path, *stamped) if stamped is not None else None
+    if key is None or key not in _HASHES:
         data = read_bytes(path)
-        _HASHES[key] = "" if isinstance(data, ReadFailure) else digest(data)
+        found = "" if isinstance(data, ReadFailure) else digest(data)
+        if key is None:
+            return found
+        _HASHES[key] = found
     return _HASHES[key]
 
 

@@ -137,7 +137,7 @@ def _lint(
     except cst.ParserSyntaxError as error:
         return [_syntax_error(path, source, error)]
     except (RecursionError, MemoryError, ValueError) as error:
-        return [tool_diagnostic(path, "TFL901", detail=f"{type(error).__name__}: {error}")]
+        return [tool_diagnostic(path, "TFL901", what="file", detail=f"{type(error).__name__}: {error}")]
     classes = rule_classes(enabled)
     if not classes:
         return []
@@ -191,17 +191,32 @@ def node_line(file: object, node: cst.CSTNode) -> int:
     return span.start.line if span is not None else 0
 
 
+def parse_error(source: str) -> Optional[Tuple[int, int, str]]:
+    """Why ``source`` does not parse (1-based line, 0-based column, detail); None if it does."""
+    with _deep_recursion(), _gc_paused():
+        try:
+            cst.parse_module(source)
+        except cst.ParserSyntaxError as error:
+            return _syntax_error_at(source, error)
+        except (RecursionError, MemoryError, ValueError) as error:
+            return 1, 0, f"{type(error).__name__}: {error}"
+    return None
+
+
 def _syntax_error(path: str, source: str, error: cst.ParserSyntaxError) -> Diagnostic:
+    line, col, detail = _syntax_error_at(source, error)
+    return tool_diagnostic(path, "TFL901", line, col, what="file", detail=detail)
+
+
+def _syntax_error_at(source: str, error: cst.ParserSyntaxError) -> Tuple[int, int, str]:
     """Prefer CPython's own location and wording; libcst's point past the real error."""
     try:
         ast.parse(source)
     except SyntaxError as python_error:
-        line = python_error.lineno or 1
-        col = max((python_error.offset or 1) - 1, 0)
-        return tool_diagnostic(path, "TFL901", line, col, detail=f"SyntaxError: {python_error.msg}")
+        return python_error.lineno or 1, max((python_error.offset or 1) - 1, 0), f"SyntaxError: {python_error.msg}"
     except (ValueError, RecursionError, MemoryError):
         pass
-    return tool_diagnostic(path, "TFL901", error.raw_line, error.raw_column, detail=error.message)
+    return error.raw_line, error.raw_column, error.message
 
 
 def node_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
@@ -223,13 +238,31 @@ def node_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
         return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
 
 
+def _expected_error_lines(ctx: FileContext, positions: Mapping[cst.CSTNode, CodeRange]) -> List[Tuple[int, int]]:
+    """Line ranges of code meant to fail: ``with pytest.raises(...)`` blocks, and the body of
+    a function of the file that is called only inside such blocks (the TF guide's
+    ``with assert_raises(ValueError): f(1.0)``)."""
+    spans = [(positions[b].start.line, positions[b].end.line) for b in ctx.expected_error_blocks if b in positions]
+    if not spans:
+        return spans
+
+    def inside(node: cst.CSTNode) -> bool:
+        return node in positions and any(a <= positions[node].start.line <= b for a, b in spans)
+
+    for definition, info in ctx.tracing.functions.items():
+        sites = ctx.tracing.call_sites.get(info.name, [])
+        if sites and info.name not in ctx.tracing.used_as_value and all(inside(call) for call, _ in sites) and definition in positions:
+            spans.append((positions[definition].start.line, positions[definition].end.line))
+    return spans
+
+
 def _positioned(path: str, module: cst.Module, ctx: FileContext, failures: _Failures) -> List[Diagnostic]:
     failed = failures.failed
     if not ctx.findings and not failed:
         return []
     # Positions cost a full code-generation pass: pay for them only when there is a finding.
     positions = ctx.shared.get("positions") or node_positions(module)
-    expected_errors = [(positions[b].start.line, positions[b].end.line) for b in ctx.expected_error_blocks]
+    expected_errors = _expected_error_lines(ctx, positions)
     seen = set()
     diagnostics = []
     for node, rule, message, fix in ctx.findings:

@@ -20,8 +20,8 @@ from tf_lint.diagnostics import Diagnostic
 from tf_lint.files import ReadFailure, decode_source, read_bytes, write_atomically
 from tf_lint.fixer import fix_text
 from tf_lint.noqa import physical_lines
-from tf_lint.notebooks import NotebookError, parse_notebook, to_cells, with_fixed_source
-from tf_lint.runner import check_notebook, check_read, is_notebook
+from tf_lint.notebooks import NotebookError, to_cells, with_fixed_source
+from tf_lint.runner import broken_cells, check_notebook, check_read, is_notebook, read_notebook
 
 
 @dataclass
@@ -99,20 +99,21 @@ def _fix_notebook(run: FixRun, path: Path, text: str, config: Config, enabled: F
     the code cells joined, the way they were linted."""
     display = str(path)
     try:
-        notebook = parse_notebook(text)
+        notebook, broken = read_notebook(text)
     except NotebookError:
         run.remaining.extend(check_notebook(text, display, config, enabled, path))
         return
+    unparsed = broken_cells(notebook, broken, display, config, enabled, path)
     outcome = fix_text(notebook.source, display, config, enabled, path, unsafe)
     new_json = with_fixed_source(notebook, outcome.source) if outcome.changed else None
     if outcome.error is not None or (outcome.changed and new_json is None):
         run.errors.append(f"{display}: {outcome.error or 'the fixed code could not be mapped back to its cells; the notebook was left untouched'}")
         run.remaining.extend(check_notebook(text, display, config, enabled, path))
     elif new_json is None:
-        run.remaining.extend(to_cells(outcome.remaining, notebook))
+        run.remaining.extend(to_cells(outcome.remaining + unparsed, notebook))
     else:
         change = _Change(
-            new_json, "utf-8", notebook.source, outcome.source, f"{display} (code cells)", len(outcome.applied), to_cells(outcome.remaining, notebook)
+            new_json, "utf-8", notebook.source, outcome.source, f"{display} (code cells)", len(outcome.applied), to_cells(outcome.remaining + unparsed, notebook)
         )
         _commit(run, path, write, diff, change, functools.partial(check_notebook, text, display, config, enabled, path))
 

@@ -16,7 +16,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.noqa import physical_lines
@@ -25,6 +25,13 @@ from tf_lint.noqa import physical_lines
 # A "%" must be followed by a name, so "%" as Python's operator at a line start stays Python.
 _MAGIC = re.compile(r"^\s*(?:%%?[A-Za-z]|!(?!=)|\?|[\w.]+\?\??\s*$|[\w.,\s\[\]:]+=\s*(?:%[A-Za-z]|!(?!=)))")
 _PYTHON_KERNELS = ("python", "ipython", "python3", "python2")
+# IPython's automagic: a line magic written without its "%" (`ls data/`, `pip install x`),
+# taken as one only where the cell does not parse as Python otherwise.
+_AUTOMAGIC = re.compile(
+    r"^\s*(?:ls|cd|pwd|pip|conda|cat|mkdir|rmdir|cp|mv|rm|less|env|who|whos|time|timeit|load_ext|matplotlib|run|"
+    r"tensorflow_version|pylab|history|reset|alias|bookmark|pinfo|sx|sc|set_env|store|autoreload|pdb|debug)"
+    r"(?:\s+(?![=(\[:]|[+\-*/%&|^<>!]=)|\s*$)"
+)
 
 
 @dataclass
@@ -33,12 +40,22 @@ class Cell:
     first_line: int  # 1-based line of its first line in the joined module
     lines: List[str]  # its source as linted (magics replaced)
     magics: Dict[int, str] = field(default_factory=dict)  # 0-based line -> original text
+    indent: str = ""  # indentation IPython strips from every line of the cell (removed here too)
+    broken: Optional[Tuple[int, int, str]] = None  # (line, column, error) of a cell that does not parse
+
+
+class BrokenCell(NamedTuple):
+    cell: int  # its 1-based index among all cells
+    line: int  # 1-based, in the joined module
+    col: int
+    error: str
 
 
 @dataclass
 class Notebook:
     raw: Dict[str, Any]
     cells: List[Cell]
+    python2: bool = False  # a Python 2 kernel: its print statements are valid there
 
     @property
     def source(self) -> str:
@@ -50,6 +67,55 @@ class Notebook:
             if line >= cell.first_line:
                 return cell.index, line - cell.first_line + 1
         return (self.cells[0].index, line) if self.cells else (0, line)
+
+
+    def isolate_broken_cells(self, parses: Callable[[str], Optional[Tuple[int, int, str]]]) -> List[BrokenCell]:
+        """Cells run one by one in Jupyter, so one that does not parse breaks only itself. Each
+        cell is tried alone (``parses`` gives the error's line, column and message, or None);
+        one that fails is tried again as IPython would read it (leading indentation stripped,
+        automagic lines such as ``ls data/``), and if it still fails it is blanked out (its
+        line count kept) so the other cells are linted together."""
+        broken: List[BrokenCell] = []
+        for cell in self.cells:
+            error = parses("".join(cell.lines))
+            if error is None:
+                continue
+            error = self._as_ipython_reads(cell, parses)
+            if error is None:
+                continue
+            line, col, message = error
+            cell.broken = error
+            cell.lines = ["\n" for _ in cell.lines]
+            broken.append(BrokenCell(cell.index, cell.first_line + line - 1, col, message))
+        return broken
+
+    @staticmethod
+    def _as_ipython_reads(cell: Cell, parses: Callable[[str], Optional[Tuple[int, int, str]]]) -> Optional[Tuple[int, int, str]]:
+        """Retry with IPython's own input transformations; None when the cell then parses (and
+        keeps them), else the first error."""
+        indent = _common_indent(cell.lines)
+        lines = [line[len(indent):] if line.strip() else line for line in cell.lines] if indent else list(cell.lines)
+        magics = dict(cell.magics)
+        for i, line in enumerate(lines):
+            if _AUTOMAGIC.match(line):
+                magics[i] = cell.magics.get(i, indent + line if line.strip() else line)
+                lines[i] = "pass\n"
+        error = parses("".join(lines))
+        if error is None:
+            cell.lines, cell.magics, cell.indent = lines, magics, indent
+        return error
+
+
+def _common_indent(lines: Sequence[str]) -> str:
+    """The whitespace every non-blank line starts with (IPython strips it from a cell)."""
+    prefixes = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line.strip()]
+    if not prefixes:
+        return ""
+    common = prefixes[0]
+    for prefix in prefixes[1:]:
+        while not prefix.startswith(common):
+            common = common[:-1]
+    return common
 
 
 def marker(index: int) -> str:
@@ -129,7 +195,7 @@ def _neutralise(lines: List[str]) -> Tuple[List[str], Dict[int, str]]:
             indent = line[: len(line) - len(line.lstrip())]
             out.append("\n" if shell_continues else f"{indent}pass\n")
             magics[i] = line
-            shell_continues = line.rstrip("\r\n").endswith("\\")
+            shell_continues = line.rstrip().endswith("\\")  # `!cmd \` (trailing blanks allowed)
         else:
             out.append(line)
             python.feed(line)
@@ -148,6 +214,16 @@ def _is_python(raw: Dict[str, Any]) -> bool:
     return True  # nbformat's default is a Python kernel
 
 
+def _is_python2(raw: Dict[str, Any]) -> bool:
+    metadata = raw.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    kernel = metadata.get("kernelspec") if isinstance(metadata.get("kernelspec"), dict) else {}
+    language = metadata.get("language_info") if isinstance(metadata.get("language_info"), dict) else {}
+    version = str(language.get("version", "")) if isinstance(language, dict) else ""
+    name = str(kernel.get("name", "")) if isinstance(kernel, dict) else ""
+    return version.startswith("2.") or name == "python2"
+
+
 def parse_notebook(text: str) -> Notebook:
     try:
         raw = json.loads(text)
@@ -158,6 +234,7 @@ def parse_notebook(text: str) -> Notebook:
         raise NotebookError("no 'cells' list: not a Jupyter notebook (nbformat 4)")
     if not _is_python(raw):
         return Notebook(raw, [])
+    python2 = _is_python2(raw)
     parsed: List[Cell] = []
     line = 1
     for index, cell in enumerate(cells, start=1):
@@ -166,16 +243,18 @@ def parse_notebook(text: str) -> Notebook:
         lines, magics = _neutralise(_source_lines(cell, index))
         parsed.append(Cell(index, line + 1, lines, magics))  # after its marker line
         line += 1 + len(lines)
-    return Notebook(raw, parsed)
+    return Notebook(raw, parsed, python2)
 
 
 def to_cells(diagnostics: Sequence[Diagnostic], notebook: Notebook) -> List[Diagnostic]:
     """Give each finding its cell and in-cell line (sorting stays by the joined line)."""
     placed = []
+    indents = {cell.index: len(cell.indent) for cell in notebook.cells if cell.indent}
     for d in diagnostics:
         cell, cell_line = notebook.locate(d.line)
         end_line = notebook.locate(d.end_line)[1] if d.end_line else 0
-        placed.append(replace(d, cell=cell, cell_line=cell_line, cell_end_line=end_line))
+        shift = indents.get(cell, 0)
+        placed.append(replace(d, cell=cell, cell_line=cell_line, cell_end_line=end_line, col=d.col + shift, end_col=d.end_col + shift if d.end_col else d.end_col))
     return placed
 
 
@@ -208,17 +287,22 @@ def with_fixed_source(notebook: Notebook, fixed: str) -> Optional[str]:
     raw = json.loads(json.dumps(notebook.raw))  # a copy
     raw_cells = raw["cells"]
     for position, cell in enumerate(notebook.cells):
+        if cell.broken is not None:
+            continue  # a cell that does not parse was not linted, and is never rewritten
         end = positions[position + 1] if position + 1 < len(positions) else len(after)
         new_lines = list(after[positions[position] + 1 : end])
         magics = _magic_positions(cell.lines, new_lines, cell.magics)
         if magics is None:
             return None
+        if cell.indent:  # lines IPython reads dedented go back with their indentation
+            new_lines = [cell.indent + line if line.strip() else line for line in new_lines]
         for index, original_line in magics.items():
             new_lines[index] = original_line
         original = raw_cells[cell.index - 1].get("source", "")
         original_text = "".join(original) if isinstance(original, list) else original
         text = "".join(new_lines)
-        if text == "".join(cell.magics.get(i, line) for i, line in enumerate(cell.lines)):
+        as_read = [cell.indent + line if cell.indent and line.strip() else line for line in cell.lines]
+        if text == "".join(cell.magics.get(i, line) for i, line in enumerate(as_read)):
             continue  # untouched: keep its exact original form
         if not original_text.endswith(("\n", "\r")) and text.endswith("\n"):
             text = text[:-1]

@@ -13,10 +13,10 @@ from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional
 from tf_lint.cache import ResultCache
 from tf_lint.config import Config
 from tf_lint.diagnostics import Diagnostic
-from tf_lint.engine import lint_source, tool_diagnostic
+from tf_lint.engine import lint_source, parse_error, tool_diagnostic
 from tf_lint.files import ReadFailure, SourceText, decode_source, read_bytes
 from tf_lint.noqa import filter_noqa
-from tf_lint.notebooks import NotebookError, parse_notebook, to_cells
+from tf_lint.notebooks import BrokenCell, Notebook, NotebookError, parse_notebook, to_cells
 from tf_lint.project.index import ProjectIndex
 from tf_lint.project.settings import FileSettings, file_settings, project_settings
 
@@ -57,10 +57,11 @@ def settings_for(config: Config, path: Optional[Path], text: str, display: str =
 _INDEXES: Dict[Tuple[Optional[str], Optional[str]], ProjectIndex] = {}
 
 
-def project_index(config: Config) -> ProjectIndex:
-    """This process's index of project modules for the configured targets (made on first use)."""
+def project_index(config: Config, fresh: bool = False) -> ProjectIndex:
+    """This process's index of project modules for the configured targets (made on first use;
+    ``fresh`` starts a new one, as each run does, so files created or removed since are seen)."""
     key = (config.target_keras, config.target_tensorflow)
-    if key not in _INDEXES:
+    if fresh or key not in _INDEXES:
         _INDEXES[key] = ProjectIndex(lambda path, text: settings_for(config, path, text))
     return _INDEXES[key]
 
@@ -85,17 +86,44 @@ def is_notebook(path: Union[str, Path]) -> bool:
 
 
 def check_notebook(text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None) -> List[Diagnostic]:
-    """A notebook's code cells linted as one module; findings carry their cell and line."""
+    """A notebook's code cells linted as one module; findings carry their cell and line. A
+    cell that does not parse gets its own TFL901 and the other cells are linted without it."""
     try:
-        notebook = parse_notebook(text)
+        notebook, broken = read_notebook(text)
     except NotebookError as error:
         return _selected(tool_diagnostic(display, "TFL905", 1, 0, detail=str(error)), config, enabled, path)
-    return to_cells(check_text(notebook.source, display, config, enabled, path), notebook)
+    found = check_text(notebook.source, display, config, enabled, path)
+    return to_cells(sorted(found + broken_cells(notebook, broken, display, config, enabled, path)), notebook)
+
+
+def broken_cells(
+    notebook: Notebook, broken: List[BrokenCell], display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path]
+) -> List[Diagnostic]:
+    """One TFL901 per cell that does not parse (none for a Python 2 kernel, which runs what
+    Python 3 cannot parse)."""
+    if notebook.python2:
+        return []
+    found: List[Diagnostic] = []
+    for cell in broken:
+        diagnostic = tool_diagnostic(display, "TFL901", cell.line, cell.col, what="cell", detail=f"{cell.error} (the other cells were linted)")
+        found.extend(_selected(diagnostic, config, enabled, path))
+    return found
+
+
+def read_notebook(text: str) -> Tuple[Notebook, List[BrokenCell]]:
+    """The notebook's code cells, the cells that do not parse blanked out (NotebookError if the
+    file is not a notebook). The joined cells are parsed first; cells one by one only when that
+    fails."""
+    notebook = parse_notebook(text)
+    if parse_error(notebook.source) is None:
+        return notebook, []
+    return notebook, notebook.isolate_broken_cells(parse_error)
 
 
 def _cached(path: Path, data: bytes, config: Config, enabled: FrozenSet[str], cache: ResultCache) -> Tuple[str, Optional[List[Diagnostic]]]:
     project = project_settings(path)
-    settings = f"{config.engine_settings()};keras={project.keras.value};tensorflow={project.tensorflow.value}"
+    # The file's place counts too: the same bytes elsewhere import other modules.
+    settings = f"{config.engine_settings()};keras={project.keras.value};tensorflow={project.tensorflow.value};at={path.resolve()}"
     key = cache.key(data, _codes_for(config, enabled, path), settings)
     return key, cache.get(key, str(path))
 
@@ -154,6 +182,7 @@ def check_paths(
     paths = list(files)
     run = RunResult(files_checked=len(paths))
     enabled = config.enabled_codes()
+    project_index(config, fresh=True)
     if cache is not None:
         run.diagnostics, paths = _split_by_cache(paths, config, enabled, cache)
     with _progress_bar(len(paths), progress) as bar:

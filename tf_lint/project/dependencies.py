@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple, Tuple
+import os
+import time
+from typing import NamedTuple, Optional, Tuple
+
+# A file modified this recently may be modified again within the file system's timestamp
+# granularity, without its (mtime, size) changing (git's "racy" files): its bytes are read again.
+_RACY_SECONDS = 2.0
 
 
 class Dependencies(NamedTuple):
@@ -16,3 +22,15 @@ class Dependencies(NamedTuple):
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def stamp(path: "os.PathLike[str] | str") -> Optional[Tuple[int, int]]:
+    """(mtime, size) of the file, or None when it cannot be trusted to tell a change: the file
+    is missing, or was modified in the last two seconds."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    if time.time() - stat.st_mtime < _RACY_SECONDS:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)

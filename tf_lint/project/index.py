@@ -16,6 +16,7 @@ read it.
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, List, NamedTuple, Optional, Pattern, Set, Tuple
@@ -24,7 +25,7 @@ import libcst as cst
 
 from tf_lint.files import DEFAULT_MAX_FILE_SIZE, ReadFailure, decode_source, read_bytes
 from tf_lint.names import ML_TOP_LEVEL, canonical, ml_star_provides
-from tf_lint.project.dependencies import Dependencies, digest
+from tf_lint.project.dependencies import Dependencies, digest, stamp
 from tf_lint.project.modules import ModuleResolver
 from tf_lint.project.root import find_root
 from tf_lint.project.settings import FileSettings
@@ -45,12 +46,12 @@ class _Loaded(NamedTuple):
     stamp: Tuple[int, int]  # (mtime, size) when read: a long-lived process sees edits
 
 
+_UNTRUSTED = itertools.count()
+
+
 def _stamp(path: Path) -> Tuple[int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (stat.st_mtime_ns, stat.st_size)
+    """(mtime, size), or a value that never matches when those cannot tell a change."""
+    return stamp(path) or (-1, next(_UNTRUSTED))
 
 
 class ProjectIndex:

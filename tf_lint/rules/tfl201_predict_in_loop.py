@@ -8,11 +8,13 @@ from typing import List, Optional
 import libcst as cst
 
 from tf_lint.diagnostics import Severity
+from tf_lint.files import is_test_file
 from tf_lint.names import ImportTable
 from tf_lint.rule import Rule
 from tf_lint.semantics.dataflow import dataflow
 from tf_lint.semantics.expressions import argument, is_int, keyword, last_name, short_code
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
+from tf_lint.semantics.loops import hot_loops
 from tf_lint.semantics.reaching import reaching
 from tf_lint.semantics.samples import sample_of_enclosing_loop, single_sample
 from tf_lint.semantics.scopes import Loop, Scope, target_names
@@ -48,6 +50,9 @@ class PredictInLoop(Rule):
         `x[i]` may be a batch from a list of batches and is not flagged. Loops whose body
         rebuilds the sampled array (autoregressive decoding) and `while` loops (serving loops)
         are left alone. `batch_size=1` is not flagged in files that build stateful RNNs.
+        Loops that are not hot are left alone: in test files (`test_*.py`, `*_test.py`,
+        `conftest.py`), and loops the source shows run at most 16 times in all (a literal list
+        of cases, `range(3)`, `zip` of such lists, a 2x2 `tf.constant`).
     """
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -91,6 +96,8 @@ class PredictInLoop(Rule):
         method: Optional[str],
     ) -> None:
         """``method`` is None for a direct call of the model, ``model(x)``."""
+        if not hot_loops(self.ctx.path, loops, scope, self.ctx.names(scope)):
+            return  # a handful of samples, or a test
         kind = receiver_kind(model, scope, self.ctx.names(scope), method)
         if kind is Receiver.NOT_KERAS:
             return
@@ -109,6 +116,8 @@ class PredictInLoop(Rule):
         self, node: cst.Call, model: cst.BaseExpression, loop: Loop, scope: Scope, call: str, method: str
     ) -> None:
         """``samples = [x[None] for x in X]`` ... ``for s in samples: model.predict(s)``."""
+        if not hot_loops(self.ctx.path, [loop], scope, self.ctx.names(scope)):
+            return
         clause = loop.node if isinstance(loop.node, cst.For) else getattr(loop.node, "for_in", None)
         if not isinstance(clause, (cst.For, cst.CompFor)) or not isinstance(clause.iter, cst.Name):
             return
@@ -134,7 +143,7 @@ class PredictInLoop(Rule):
 
     def _batch_size_one(self, node: cst.Call, receiver: cst.BaseExpression, batch_size: cst.Arg, scope: Scope) -> None:
         names = self.ctx.names(scope)
-        if self.ctx.builds_stateful_rnn or receiver_kind(receiver, scope, names, "predict") is Receiver.NOT_KERAS:
+        if self.ctx.builds_stateful_rnn or is_test_file(self.ctx.path) or receiver_kind(receiver, scope, names, "predict") is Receiver.NOT_KERAS:
             return
         data = argument(node, "x", 0)
         if data is not None and single_sample(data.value, None, names):

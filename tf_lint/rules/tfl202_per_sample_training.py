@@ -8,9 +8,11 @@ import libcst as cst
 
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
+from tf_lint.files import is_test_file
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, is_int, keyword, short_code
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
+from tf_lint.semantics.loops import hot_loops
 from tf_lint.semantics.samples import sample_of_enclosing_loop
 
 TRAINING_METHODS = frozenset({"fit", "evaluate", "train_on_batch", "test_on_batch"})
@@ -42,6 +44,9 @@ class PerSampleTraining(Rule):
         batch_y)` in a loop over batches is the intended API and is not flagged.
         `batch_size=1` is not flagged in files that build stateful RNNs (`stateful=True`),
         where the batch size is part of the model.
+        Loops that are not hot are left alone: in test files (`test_*.py`, `*_test.py`,
+        `conftest.py`), and loops the source shows run at most 16 times in all (a literal list
+        of cases, `range(3)`, `zip` of such lists, a 2x2 `tf.constant`).
     """
 
     def call_interests(self) -> CallInterests:
@@ -58,8 +63,8 @@ class PerSampleTraining(Rule):
         call = f"{short_code(receiver)}.{method}()"
 
         def check() -> None:
-            if receiver_kind(receiver, scope, self.ctx.names(scope), method) is Receiver.NOT_KERAS:
-                return
+            if is_test_file(self.ctx.path) or receiver_kind(receiver, scope, self.ctx.names(scope), method) is Receiver.NOT_KERAS:
+                return  # tests fit a few samples one by one on purpose
             batch_size = keyword(node, "batch_size")
             if method == "fit" and batch_size is not None and is_int(batch_size.value, 1):
                 if not self.ctx.builds_stateful_rnn:
@@ -71,7 +76,8 @@ class PerSampleTraining(Rule):
                     )
                 return
             data = argument(node, "x", 0)
-            if loops and data is not None and sample_of_enclosing_loop(node, data.value, loops, self.ctx.names(scope)):
+            names = self.ctx.names(scope)
+            if loops and data is not None and hot_loops(self.ctx.path, loops, scope, names) and sample_of_enclosing_loop(node, data.value, loops, names):
                 self.report(
                     node,
                     call=call,

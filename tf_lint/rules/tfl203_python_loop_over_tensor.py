@@ -8,7 +8,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.names import Names
 from tf_lint.rules._loop_rule import LoopRule
 from tf_lint.semantics.expressions import short_code
-from tf_lint.semantics.loops import LoopShape, indexes_with, range_over_size
+from tf_lint.semantics.loops import LoopShape, hot, indexes_with, range_over_size
 from tf_lint.semantics.scopes import Scope, target_names
 from tf_lint.semantics.tensors import TensorOracle
 from tf_lint.semantics.tracing import EAGER
@@ -46,6 +46,9 @@ class PythonLoopOverTensor(LoopRule):
         (`tf.unstack(t)`, `model.weights`), NumPy arrays or function parameters are not
         flagged, nor are loops in code that may be traced (`@tf.function`, functions passed
         to `Dataset.map`, Keras `call`/`train_step` methods): AutoGraph converts those.
+        Loops that are not hot are left alone: in test files (`test_*.py`, `*_test.py`,
+        `conftest.py`), and loops the source shows run at most 16 times in all (a literal list
+        of cases, `range(3)`, `zip` of such lists, a 2x2 `tf.constant`).
     """
 
     def on_loop(self, loop: LoopShape) -> None:
@@ -57,6 +60,8 @@ class PythonLoopOverTensor(LoopRule):
             return
         oracle = TensorOracle(self.ctx.imports)
         names = self.ctx.names(scope)
+        if not hot(self.ctx.path, [loop.iter], scope, names):
+            return  # a handful of elements, or a test
         ranged = range_over_size(loop.iter, names)
         if ranged is not None:
             index_names = target_names(loop.target)

@@ -11,6 +11,7 @@ from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
 from tf_lint.semantics.dataflow import ARRAY, dataflow
 from tf_lint.semantics.expressions import names_in
+from tf_lint.semantics.loops import hot_loops
 from tf_lint.semantics.scopes import Loop, Scope
 from tf_lint.walk import children
 
@@ -45,6 +46,9 @@ class LoopInvariantTensorConversion(Rule):
         Only names the file binds to a NumPy array (`np.random.rand(...)`, `np.zeros(...)`,
         `np.load(...)`...) are flagged, and not when the loop assigns, subscript-assigns or
         calls a method on them (it may mutate them). Scalars and lists are cheap or unknown.
+        Loops that are not hot are left alone: in test files (`test_*.py`, `*_test.py`,
+        `conftest.py`), and loops the source shows run at most 16 times in all (a literal list
+        of cases, `range(3)`, `zip` of such lists, a 2x2 `tf.constant`).
     """
 
     def call_interests(self) -> CallInterests:
@@ -58,11 +62,13 @@ class LoopInvariantTensorConversion(Rule):
         if not isinstance(argument, cst.Name):
             return  # literals are cheap; expressions and calls may differ per iteration
         scope = self.ctx.scope
-        self.defer(lambda: self._check(node, argument, loops[-1], scope))
+        self.defer(lambda: self._check(node, argument, loops, scope))
 
-    def _check(self, node: cst.Call, argument: cst.Name, loop: Loop, scope: Scope) -> None:
-        if self.ctx.names(scope).resolve(node.func) not in _CONVERSIONS:
+    def _check(self, node: cst.Call, argument: cst.Name, loops: List[Loop], scope: Scope) -> None:
+        names = self.ctx.names(scope)
+        if names.resolve(node.func) not in _CONVERSIONS or not hot_loops(self.ctx.path, loops, scope, names):
             return
+        loop = loops[-1]
         changing = loop.assigned_in_body | loop.targets | _mutated(loop.node)
         if set(names_in(argument)) & changing:
             return

@@ -9,6 +9,7 @@ import libcst as cst
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.rule import Rule
+from tf_lint.semantics.loops import hot_loops
 from tf_lint.semantics.scopes import Loop, Scope
 from tf_lint.semantics.tracing import TF_FUNCTION, is_tf_function
 from tf_lint.walk import children
@@ -42,6 +43,9 @@ class TfFunctionCreatedInLoop(Rule):
         Not flagged when the new function is called several times in the iteration (or in
         an inner loop): one function per configuration of a sweep, reused inside it, is a
         reasonable design.
+        Loops that are not hot are left alone: in test files (`test_*.py`, `*_test.py`,
+        `conftest.py`), and loops the source shows run at most 16 times in all (a literal list
+        of cases, `range(3)`, `zip` of such lists, a 2x2 `tf.constant`).
     """
 
     def call_interests(self) -> CallInterests:
@@ -65,6 +69,8 @@ class TfFunctionCreatedInLoop(Rule):
     def _check(self, report_on: cst.CSTNode, made: cst.CSTNode, loops: List[Loop], scope: Scope) -> None:
         if isinstance(made, cst.Call) and not is_tf_function(self.ctx.names(scope), made.func):
             return
+        if not hot_loops(self.ctx.path, loops, scope, self.ctx.names(scope)):
+            return  # a few traces in all, or a test that wants one function per case
         name = _bound_name(made, loops[-1].node)
         if name is not None and _reused(name, loops[-1].node):
             return

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Dict, Optional, Set
+from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 import libcst as cst
 
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rule import Rule
-from tf_lint.semantics.scopes import Scope, target_names
+from tf_lint.semantics.loops import hot_loops
+from tf_lint.semantics.scopes import Loop, Scope, target_names
 from tf_lint.semantics.traced_functions import traced_function
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ class TfFunctionPythonScalarArg(Rule):
         `tf.function(...)` and bound to a name) and loops over `range`/`enumerate`. Not
         flagged: functions with an `input_signature`, `i % k` (a few values), booleans, and
         parameters named like modes (`training`, `mode`, `is_*`).
+        Loops that are not hot are left alone: in test files (`test_*.py`, `*_test.py`,
+        `conftest.py`), and loops the source shows run at most 16 times in all (a literal list
+        of cases, `range(3)`, `zip` of such lists, a 2x2 `tf.constant`).
     """
     fix_safety = "unsafe"
     fix_note = "Unsafe: wraps the argument in `tf.constant(...)`; code inside the function that uses it as a Python int (a `range`, a shape) must then handle a tensor."
@@ -70,9 +74,11 @@ class TfFunctionPythonScalarArg(Rule):
             counters |= self._counters[id(loop.node)]
         if counters and any(_varies_with(arg.value, counters) for arg in node.args):
             scope = self.ctx.scope
-            self.defer(lambda: self._check(node, counters, scope))
+            self.defer(lambda: self._check(node, counters, scope, loops))
 
-    def _check(self, call: cst.Call, counters: Set[str], scope: Scope) -> None:
+    def _check(self, call: cst.Call, counters: Set[str], scope: Scope, loops: List[Loop]) -> None:
+        if not hot_loops(self.ctx.path, loops, scope, self.ctx.names(scope)):
+            return  # a few traces in all, or a test
         found = traced_function(call.func, scope, self.ctx.names(scope), self.ctx.tracing.functions)
         if found is None or found.fixed_signature:
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Set
 
 import libcst as cst
 
@@ -47,13 +47,15 @@ class EagerModeForced(Rule):
     """
     known_problems = """
         Not flagged: a value that is not the literal `True` (`run_eagerly=args.debug`), a call
-        inside any `if` (a debugging switch), and test files (`test_*.py`, `*_test.py`),
-        which run eagerly on purpose to check behaviour.
+        inside any `if` (a debugging switch), `run_functions_eagerly(True)` in a file that
+        also turns it off again with `run_functions_eagerly(False)`, and test files
+        (`test_*.py`, `*_test.py`), which run eagerly on purpose to check behaviour.
     """
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
         self.conditions = 0
+        self.switched_back: Set[str] = set()  # switches the file also turns off with a literal False
 
     def visit_If(self, node: cst.If) -> None:
         self.conditions += 1
@@ -70,6 +72,8 @@ class EagerModeForced(Rule):
         scope = self.ctx.scope
         if callee in _SWITCHES:
             flag = argument(node, "run_eagerly", 0)
+            if flag is not None and isinstance(flag.value, cst.Name) and flag.value.value == "False":
+                self.switched_back.add(callee)
             if callee.endswith("enable_debug_mode") or (flag is not None and _is_true(flag.value)):
                 self.defer(lambda: self._check_switch(node, callee, scope))
             return
@@ -79,6 +83,8 @@ class EagerModeForced(Rule):
             self.defer(lambda: self._check_compile(flag, receiver, scope))
 
     def _check_switch(self, node: cst.Call, callee: str, scope: Scope) -> None:
+        if callee in self.switched_back:
+            return  # turned on for a demonstration or a debugging stretch, and off again
         if self.ctx.names(scope).resolve(node.func) == callee:
             where = "every tf.data function (and runs the pipeline on one thread)" if callee.endswith("enable_debug_mode") else "every tf.function and Keras model in the process"
             self.report(node, what=_SWITCHES[callee], scope=where)

@@ -9,6 +9,7 @@ import libcst as cst
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Fix, Severity
 from tf_lint.rules._traced_code_rule import TracedCodeRule
+from tf_lint.semantics.expressions import calls_in, string_value
 from tf_lint.semantics.scopes import Scope
 
 _STATIC_ATTRIBUTES = frozenset({"shape", "dtype", "name", "ndim"})
@@ -43,7 +44,9 @@ class PrintInTfFunction(TracedCodeRule):
     known_problems = """
         Trace-time logging on purpose is left alone: a `print` of only string literals,
         `.shape`/`.dtype`/`.name` attributes and f-strings of those (the TensorFlow guide
-        counts retraces that way).
+        counts retraces that way), a `print` whose message says it is about tracing
+        (`print("Tracing with", x)`), and a `print` in a function that also calls `tf.print`
+        (which shows the difference on purpose).
     """
     fix_safety = "unsafe"
     fix_note = "Unsafe: `tf.print` prints on every call instead of once, to standard error by default; `sep=`/`end=`/`file=` differ slightly."
@@ -52,16 +55,30 @@ class PrintInTfFunction(TracedCodeRule):
         return CallInterests(functions=frozenset({"print"}))
 
     def on_candidate_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value == "print" and not _only_static(node):
+        if isinstance(node.func, cst.Name) and node.func.value == "print" and not _only_static(node) and not _says_tracing(node):
             self.candidate(node)
 
     def judge(self, node: cst.CSTNode, scope: Scope, extra: Any) -> None:
         assert isinstance(node, cst.Call)
         if scope.owner_of("print") is not None:
             return  # a local print function
+        function = scope.enclosing_function()
+        if function is not None and any(self.ctx.names(scope).resolve(c.func) == "tensorflow.print" for c in calls_in(function.node, nested=False)):
+            return  # print beside tf.print: the function shows the difference on purpose
         alias = self.ctx.imports.alias_of("tensorflow")
         fix = Fix(f"{alias}.print", safe=False, title="use tf.print") if alias else None
         self.report(node.func, fix=fix)
+
+
+def _says_tracing(call: cst.Call) -> bool:
+    """``print("Tracing with", x)``: the message says it reports tracing, which is the intent."""
+    first = call.args[0].value if call.args and call.args[0].keyword is None else None
+    text: Optional[str] = None
+    if isinstance(first, cst.FormattedString):
+        text = "".join(part.value for part in first.parts if isinstance(part, cst.FormattedStringText))
+    elif first is not None:
+        text = string_value(first)
+    return text is not None and "trac" in text.lower()
 
 
 def _only_static(call: cst.Call) -> bool:

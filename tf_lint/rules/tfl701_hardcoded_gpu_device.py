@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tf_lint.context import FileContext
 
 _DEVICE = "tensorflow.device"
+_SOFT_PLACEMENT = "tensorflow.config.set_soft_device_placement"
 # A test, loop or assertion that looks at the devices present.
 _CHECKS_DEVICES = re.compile(r"gpu|cuda|device|accelerator", re.IGNORECASE)
 _EXITS = frozenset({"exit", "quit", "sys.exit", "os._exit"})
@@ -54,7 +55,10 @@ class HardcodedGpuDevice(Rule):
     """
     known_problems = """
         Any enclosing `if`/`while`/`for`, or an earlier `if` that exits (`raise`, `return`,
-        `sys.exit`), or an `assert`, whose text mentions GPUs or devices counts as a check;
+        `sys.exit`), or an `assert`, whose text mentions GPUs or devices counts as a check, and
+        so does a `try` with an `except` clause around the `with tf.device(...)` in a file that
+        turns soft placement off (then a missing device raises, and the code catches it; with
+        soft placement on, nothing raises and the `try` checks nothing);
         a check made in a calling function is not seen. Device strings built at run time
         (`f"/GPU:{i}"`) are not flagged.
     """
@@ -62,6 +66,8 @@ class HardcodedGpuDevice(Rule):
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
         self.enclosing: List[cst.BaseExpression] = []  # tests and iterables of the if/while/for around the walk
+        self.tries = 0  # try bodies with an except clause around the walk
+        self.soft_placement_off = False  # tf.config.set_soft_device_placement(False) in the file
 
     def _enter(self, node: cst.CSTNode) -> None:
         self.enclosing.append(node.test if isinstance(node, (cst.If, cst.While)) else node.iter)  # type: ignore[attr-defined]
@@ -72,19 +78,33 @@ class HardcodedGpuDevice(Rule):
     visit_If = visit_While = visit_For = _enter
     leave_If = leave_While = leave_For = _leave
 
+    # Inside a `try` that handles errors, in a file that turns soft placement off, a missing
+    # device raises and is caught on purpose (the GPU guide's "Specify an invalid GPU device").
+    def visit_Try_body(self, node: cst.Try) -> None:
+        self.tries += bool(node.handlers)
+
+    def leave_Try_body(self, node: cst.Try) -> None:
+        self.tries -= bool(node.handlers)
+
     def call_interests(self) -> CallInterests:
-        return CallInterests(names=frozenset({_DEVICE}))
+        return CallInterests(names=frozenset({_DEVICE, _SOFT_PLACEMENT}))
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
+        if callee == _SOFT_PLACEMENT:
+            flag = node.args[0].value if node.args else None
+            self.soft_placement_off |= isinstance(flag, cst.Name) and flag.value == "False"
+            return
         if callee != _DEVICE or not node.args or any(_mentions_devices(test) for test in self.enclosing):
             return
         spec = string_value(node.args[0].value)
         if spec is None or not names_gpu(spec) or device_problem(spec) is not None:
             return  # a malformed spec raises instead (TFL702)
-        scope = self.ctx.scope
-        self.defer(lambda: self._check(node, spec, scope))
+        scope, in_try = self.ctx.scope, self.tries > 0
+        self.defer(lambda: self._check(node, spec, scope, in_try))
 
-    def _check(self, node: cst.Call, spec: str, scope: Scope) -> None:
+    def _check(self, node: cst.Call, spec: str, scope: Scope, in_try: bool) -> None:
+        if in_try and self.soft_placement_off:
+            return  # the error a missing device raises without soft placement is caught here
         if self.ctx.names(scope).resolve(node.func) != _DEVICE or self._exits_earlier(node, scope):
             return
         self.report(node, spec=spec)

@@ -42,7 +42,12 @@ class MixedPrecisionFloat16Output(Rule):
         keras.mixed_precision.set_global_policy("mixed_float16")
         model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(10, activation="softmax", dtype="float32")])
     """
-    known_problems = "Only models the file builds (a `Sequential` list or a Functional `Model`) and compiles, in files that set the policy with a literal `'mixed_float16'`."
+    known_problems = """
+        Only models the file builds (a `Sequential` list or a Functional `Model`) and compiles,
+        in files that set the policy with a literal `'mixed_float16'`. A `compile()` at the top
+        level of a script or notebook counts only when the policy is set above it (cells run in
+        order); one inside a function counts wherever the policy is set.
+    """
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
@@ -57,6 +62,8 @@ class MixedPrecisionFloat16Output(Rule):
             return
         if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
             receiver, scope = node.func.value, self.ctx.scope
+            if scope.enclosing_function() is None and not self.mixed:
+                return  # top-level code runs in order: the policy is set later (a notebook's later cell)
             self.defer(lambda: self._check(receiver, scope))
 
     def _check(self, receiver: cst.Name, scope: Scope) -> None:

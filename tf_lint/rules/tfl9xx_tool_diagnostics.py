@@ -14,9 +14,16 @@ class SyntaxErrorInFile(ToolDiagnostic):
     code = "TFL901"
     name = "syntax-error"
     severity = Severity.ERROR
-    message = "cannot parse this file, so it was not linted: {detail}"
-    summary = "The file is not valid Python (for the libcst parser), so no rule could run on it."
-    rationale = "A file tf-lint cannot parse is a file it cannot vouch for; the run continues with the other files."
+    message = "cannot parse this {what}, so it was not linted: {detail}"
+    summary = "The file (or a notebook cell) is not valid Python (for the libcst parser), so no rule could run on it."
+    rationale = """
+        A file tf-lint cannot parse is a file it cannot vouch for; the run continues with the
+        other files. In a notebook, cells run one by one, so a cell that does not parse gets
+        its own TFL901 and the other cells are still linted together. A cell is first read as
+        IPython reads it (its common indentation stripped, automagic lines such as `ls data/`
+        taken as magics); cells of a Python 2 kernel that only Python 2 accepts are skipped
+        without a finding.
+    """
     example = "def broken(:\n    pass"
     use_instead = "def fixed():\n    pass"
 

@@ -1,4 +1,5 @@
-"""Loop shapes shared by the loop rules: ``range`` over a tensor's size, and indexing with the loop variable."""
+"""Loop shapes shared by the loop rules: ``range`` over a tensor's size, indexing with the loop
+variable, and which loops are hot enough for a per-iteration cost to matter."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from typing import List, NamedTuple, Optional, Sequence
 
 import libcst as cst
 
+from tf_lint.files import is_test_file
 from tf_lint.names import Names
 from tf_lint.semantics.expressions import names_in, short_code
+from tf_lint.semantics.scopes import ASSIGN, Loop, Scope
 from tf_lint.walk import children
 
 STATIC_SHAPE = "static"  # range(t.shape[k]) or range(len(t)): a Python int at trace time
@@ -101,3 +104,128 @@ def indexes_with(body: Sequence[cst.CSTNode], array: str, index_names: Sequence[
             return True
         stack.extend(children(node))
     return False
+
+
+# A loop of at most this many iterations, known from the source, is not a hot loop: whatever
+# it does per iteration costs microseconds in all (two feature columns, three test cases).
+SMALL_LOOP = 16
+_LINSPACES = frozenset({"tensorflow.linspace", "numpy.linspace", "tensorflow.range", "numpy.arange"})
+_LITERAL_ARRAYS = frozenset({"tensorflow.constant", "numpy.array", "numpy.asarray", "tensorflow.convert_to_tensor"})
+
+
+def static_length(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int = 0) -> Optional[int]:
+    """How many items iterating over ``expr`` gives, when the source says: a literal list,
+    tuple, set, dict or string; ``range`` of fixed integers (``static_int``), ``tf.range``/
+    ``linspace`` of literal numbers; ``enumerate``/``zip`` of those; ``tf.constant``/``np.array``
+    of a literal nested list (its first dimension); a name bound once to any of these."""
+    if depth > 4:
+        return None
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        return None if any(isinstance(e, cst.StarredElement) for e in expr.elements) else len(expr.elements)
+    if isinstance(expr, cst.Dict):
+        return len(expr.elements)
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return len(value) if isinstance(value, (str, bytes)) else None
+    if isinstance(expr, cst.Name):
+        bindings = scope.bindings_of(expr.value)
+        if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
+            return static_length(bindings[0].value, scope, names, depth + 1)
+        return None
+    if isinstance(expr, cst.Call):
+        return _call_length(expr, scope, names, depth)
+    return None
+
+
+def static_int(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int = 0) -> Optional[int]:
+    """An integer the source fixes: a literal, ``len(x)`` or ``t.shape[k]`` of literal data."""
+    if isinstance(expr, cst.Integer):
+        return int(expr.evaluated_value)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "len" and len(expr.args) == 1:
+        return static_length(expr.args[0].value, scope, names, depth + 1)
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.value, cst.Attribute):
+        shape = _literal_shape(expr.value, scope, names, depth + 1)  # t.shape[k]
+        index = expr.slice[0].slice
+        if shape is not None and isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+            k = int(index.value.evaluated_value)
+            return shape[k] if k < len(shape) else None
+    return None
+
+
+def _call_length(call: cst.Call, scope: Scope, names: Names, depth: int) -> Optional[int]:
+    args = [a.value for a in call.args if a.keyword is None and not a.star]
+    if len(args) != len(call.args):
+        return None
+    if isinstance(call.func, cst.Name) and not names.is_imported_name(call.func.value):
+        bounds = [static_int(a, scope, names, depth + 1) for a in args]
+        if call.func.value == "range" and 0 < len(args) <= 3 and None not in bounds and (len(bounds) < 3 or bounds[2] != 0):
+            return len(range(*bounds))  # type: ignore[arg-type]
+        if call.func.value in ("enumerate", "reversed", "sorted", "list", "tuple") and len(args) >= 1:
+            return static_length(args[0], scope, names, depth + 1)
+        if call.func.value == "zip" and args:
+            lengths = [static_length(a, scope, names, depth + 1) for a in args]
+            return min(lengths) if all(n is not None for n in lengths) else None  # type: ignore[type-var]
+        return None
+    qualified = names.resolve(call.func)
+    if qualified in _LINSPACES and args and isinstance(args[-1], cst.Integer):
+        count = int(args[-1].evaluated_value)
+        return count if qualified.endswith("linspace") or len(args) == 1 else None
+    if qualified in _LITERAL_ARRAYS and args:
+        return static_length(args[0], scope, names, depth + 1)
+    if qualified == "tensorflow.transpose" and args:
+        shape = _shape_of(args[0], scope, names, depth + 1)
+        return shape[-1] if shape else None
+    return None
+
+
+def _literal_shape(attribute: cst.Attribute, scope: Scope, names: Names, depth: int) -> Optional[List[int]]:
+    """The shape of ``t`` in ``t.shape`` when ``t`` is a literal array."""
+    if attribute.attr.value != "shape":
+        return None
+    return _shape_of(attribute.value, scope, names, depth)
+
+
+def _shape_of(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int) -> Optional[List[int]]:
+    if isinstance(expr, cst.Name):
+        bindings = scope.bindings_of(expr.value)
+        if len(bindings) != 1 or bindings[0].kind != ASSIGN or bindings[0].value is None:
+            return None
+        expr = bindings[0].value
+    if not isinstance(expr, cst.Call) or names.resolve(expr.func) not in _LITERAL_ARRAYS or not expr.args:
+        return None
+    shape: List[int] = []
+    value: cst.BaseExpression = expr.args[0].value
+    while isinstance(value, (cst.List, cst.Tuple)) and value.elements:
+        shape.append(len(value.elements))
+        value = value.elements[0].value
+    return shape or None
+
+
+def loop_iterable(loop: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """What a ``for`` statement or a comprehension iterates over (None for ``while``)."""
+    if isinstance(loop, cst.For):
+        return loop.iter
+    if isinstance(loop, cst.BaseComp):
+        return loop.for_in.iter
+    return None
+
+
+def hot(path: str, iterables: Sequence[Optional[cst.BaseExpression]], scope: Scope, names: Names) -> bool:
+    """Is per-iteration cost in loops over ``iterables`` (nested; None for a ``while``) worth a
+    finding? Not in test files (a few cases, no throughput to lose), and not when the source
+    shows that the loops together run at most SMALL_LOOP times. Anything else (a length
+    unknown or large, a ``while``) may be hot."""
+    if is_test_file(path):
+        return False
+    total = 1
+    for iterable in iterables:
+        length = static_length(iterable, scope, names) if iterable is not None else None
+        if length is None:
+            return True
+        total *= length
+    return not iterables or total > SMALL_LOOP
+
+
+def hot_loops(path: str, loops: Sequence[Loop], scope: Scope, names: Names) -> bool:
+    """:func:`hot` for the loops the walk is in (``FileContext.enclosing_loops()``)."""
+    return hot(path, [loop_iterable(loop.node) for loop in loops], scope, names)
