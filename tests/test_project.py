@@ -288,3 +288,23 @@ def test_stdin_with_a_filename_sees_its_project(tmp_path: Path) -> None:
 def test_config_without_project_metadata_keeps_keras_3() -> None:
     assert Config().target_keras is None
     assert file_settings(None, "", "x.py", Config().target_keras, None).keras == "3"
+
+
+def test_a_notebook_that_installs_its_versions_is_checked_against_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    def notebook(first_cell: str) -> Path:
+        cells = [first_cell, "import tensorflow as tf\nm = tf.keras.Sequential()\nm.fit_generator(iter([]), steps_per_epoch=1)\n"]
+        raw = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        path = tmp_path / "nb.ipynb"
+        path.write_text(json.dumps(raw), encoding="utf-8")
+        return path
+
+    write(tmp_path, {"requirements.txt": "numpy\n"})
+    assert main(["--no-cache", "-q", str(notebook("!pip install -q tensorflow==2.9.*\n"))]) == 0  # Keras 2: fit_generator exists
+    assert main(["--no-cache", "-q", str(notebook("%tensorflow_version 1.x\n"))]) == 0
+    assert main(["--no-cache", "-q", str(notebook("!pip install -q 'tensorflow>=2.16'\n"))]) == 1
+    capsys.readouterr()
+    main(["--show-settings", str(notebook("%tensorflow_version 1.x\n"))])
+    out = capsys.readouterr().out
+    assert "target TensorFlow: 1.15" in out and "nb.ipynb:1: %tensorflow_version 1.x" in out

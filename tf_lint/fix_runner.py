@@ -104,7 +104,7 @@ def _fix_notebook(run: FixRun, path: Path, text: str, config: Config, enabled: F
         run.remaining.extend(check_notebook(text, display, config, enabled, path))
         return
     unparsed = broken_cells(notebook, broken, display, config, enabled, path)
-    outcome = fix_text(notebook.source, display, config, enabled, path, unsafe)
+    outcome = fix_text(notebook.source, display, config, enabled, path, unsafe, notebook.magic_lines())
     new_json = with_fixed_source(notebook, outcome.source) if outcome.changed else None
     if outcome.error is not None or (outcome.changed and new_json is None):
         run.errors.append(f"{display}: {outcome.error or 'the fixed code could not be mapped back to its cells; the notebook was left untouched'}")

@@ -57,11 +57,13 @@ def fix_text(
     enabled: FrozenSet[str],
     path: Optional[Path] = None,
     unsafe: bool = False,
+    pins: str = "",
 ) -> FixOutcome:
-    """Lint, apply every applicable fix that does not overlap another, and repeat."""
+    """Lint, apply every applicable fix that does not overlap another, and repeat. ``pins``:
+    a notebook's magic lines (see ``runner.check_text``)."""
     current = text
     applied: List[Diagnostic] = []
-    found = check_text(current, display, config, enabled, path)
+    found = check_text(current, display, config, enabled, path, pins)
     for _ in range(MAX_PASSES):
         chosen = _non_overlapping([d for d in found if applicable(d, unsafe)])
         if not chosen:
@@ -69,15 +71,15 @@ def fix_text(
         try:
             updated = apply_fixes(current, chosen)
         except _CannotApply as error:
-            return FixOutcome(text, [], check_text(text, display, config, enabled, path), str(error))
+            return FixOutcome(text, [], check_text(text, display, config, enabled, path, pins), str(error))
         if updated == current:
             break
         problem = _reparse_problem(text, updated)
         if problem is not None:
-            return FixOutcome(text, [], check_text(text, display, config, enabled, path), problem)
+            return FixOutcome(text, [], check_text(text, display, config, enabled, path, pins), problem)
         applied.extend(chosen)
         current = updated
-        found = check_text(current, display, config, enabled, path)
+        found = check_text(current, display, config, enabled, path, pins)
     return FixOutcome(current, applied, found)
 
 

@@ -69,6 +69,10 @@ class Notebook:
         return (self.cells[0].index, line) if self.cells else (0, line)
 
 
+    def magic_lines(self) -> str:
+        """The IPython lines of the code cells (``!pip install ...``, ``%tensorflow_version``), in order."""
+        return "".join(cell.magics[i] for cell in self.cells for i in sorted(cell.magics))
+
     def isolate_broken_cells(self, parses: Callable[[str], Optional[Tuple[int, int, str]]]) -> List[BrokenCell]:
         """Cells run one by one in Jupyter, so one that does not parse breaks only itself. Each
         cell is tried alone (``parses`` gives the error's line, column and message, or None);

@@ -35,12 +35,15 @@ def _codes_for(config: Config, enabled: FrozenSet[str], path: Optional[Path]) ->
     return frozenset(c for c in enabled if not c.startswith(ignored)) if ignored else enabled
 
 
-def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None) -> List[Diagnostic]:
+def check_text(
+    text: str, display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path] = None, pins: str = ""
+) -> List[Diagnostic]:
     """Diagnostics for one decoded source, filtered the way the user configured. With a
     ``path``, the file is checked against its project's target versions and its questions
-    follow imports into the project's other modules."""
+    follow imports into the project's other modules. ``pins``: a notebook's magic and shell
+    lines, which may install the versions it runs on."""
     codes = _codes_for(config, enabled, path)
-    settings = settings_for(config, path, text, display)
+    settings = settings_for(config, path, text, display, pins)
     view = project_index(config).start(path) if path is not None else None
     found = lint_source(
         text, display, codes, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view, **config.engine_options()
@@ -48,10 +51,10 @@ def check_text(text: str, display: str, config: Config, enabled: FrozenSet[str],
     return filter_noqa(text, [d for d in found if d.code in codes])
 
 
-def settings_for(config: Config, path: Optional[Path], text: str, display: str = "") -> FileSettings:
-    """The versions one file is checked against: its project's, unless the config says."""
+def settings_for(config: Config, path: Optional[Path], text: str, display: str = "", pins: str = "") -> FileSettings:
+    """The versions one file is checked against: its project's, unless the file or the config says."""
     project = project_settings(path) if path is not None else None
-    return file_settings(project, text, display or str(path), config.target_keras, config.target_tensorflow)
+    return file_settings(project, text, display or str(path), config.target_keras, config.target_tensorflow, pins)
 
 
 _INDEXES: Dict[Tuple[Optional[str], Optional[str]], ProjectIndex] = {}
@@ -92,7 +95,7 @@ def check_notebook(text: str, display: str, config: Config, enabled: FrozenSet[s
         notebook, broken = read_notebook(text)
     except NotebookError as error:
         return _selected(tool_diagnostic(display, "TFL905", 1, 0, detail=str(error)), config, enabled, path)
-    found = check_text(notebook.source, display, config, enabled, path)
+    found = check_text(notebook.source, display, config, enabled, path, notebook.magic_lines())
     return to_cells(sorted(found + broken_cells(notebook, broken, display, config, enabled, path)), notebook)
 
 

@@ -8,6 +8,7 @@ from typing import List, Optional, Sequence
 
 from tf_lint.config import Config
 from tf_lint.files import ReadFailure, decode_source, read_bytes
+from tf_lint.notebooks import NotebookError, parse_notebook
 from tf_lint.project.settings import Inferred, file_settings, project_settings
 from tf_lint.reporting import EXIT_CLEAN
 
@@ -26,8 +27,14 @@ def _block(path: Path, config: Config) -> str:
         data = read_bytes(path)
         decoded = decode_source(data) if not isinstance(data, ReadFailure) else data
         text = decoded.text if not isinstance(decoded, ReadFailure) else ""
+    pins = ""
+    if path.suffix == ".ipynb" and text:
+        try:
+            pins = parse_notebook(text).magic_lines()
+        except NotebookError:
+            pass
     project = project_settings(path)
-    settings = file_settings(project, text, str(path), config.target_keras, config.target_tensorflow)
+    settings = file_settings(project, text, str(path), config.target_keras, config.target_tensorflow, pins)
     root = project.root
     lines: List[str] = [f"{path}:"]
     lines.append(f"  project root: {root.path}" + (f" (found by {root.marker})" if root.marker else " (no project metadata found)"))

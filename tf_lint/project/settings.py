@@ -24,11 +24,13 @@ from tf_lint.project.requirements import (
     TF_KERAS_PACKAGES,
     Requirement,
     first_for,
+    parse_requirement,
 )
 from tf_lint.project.root import ProjectRoot, find_root, marker_in
 
 DEFAULT_KERAS = "3"
 KERAS_3_TF = (2, 16)  # the first TensorFlow whose tf.keras is Keras 3
+_LAST_TF1 = (1, 15)  # the last TensorFlow 1 release
 
 # ``os.environ["TF_USE_LEGACY_KERAS"] = "1"``, ``setdefault("TF_USE_LEGACY_KERAS", "True")``,
 # ``TF_USE_LEGACY_KERAS=1`` in tox.ini or pytest-env, ``%env TF_USE_LEGACY_KERAS=1``. TensorFlow
@@ -65,6 +67,7 @@ class ProjectSettings(NamedTuple):
     root: ProjectRoot
     keras: Inferred
     tensorflow: Inferred
+    tf2_required: bool = False  # its TensorFlow requirement excludes every 1.x release
 
 
 def legacy_setting(text: str) -> Optional[Tuple[int, str]]:
@@ -131,6 +134,8 @@ def _keras_from(requirements: List[Requirement], legacy: Optional[Evidence]) -> 
 def _tensorflow_from(requirements: List[Requirement]) -> Inferred:
     tensorflow = first_for(requirements, TENSORFLOW_PACKAGES)
     newest = tensorflow.range.newest_minor() if tensorflow is not None else None
+    if tensorflow is not None and newest is None and tensorflow.range.below((2, 0)):
+        newest = _LAST_TF1  # `tensorflow<2`: any TF 1, whose last release is 1.15
     if tensorflow is None or newest is None:
         return Inferred(None, "default", _evidence(tensorflow) if tensorflow else None, "no upper bound on TensorFlow" if tensorflow else "nothing in the project says")
     return Inferred(f"{newest[0]}.{newest[1]}", "inferred", _evidence(tensorflow), "the newest TensorFlow release the requirement allows")
@@ -144,7 +149,12 @@ def _evidence(requirement: Requirement) -> Evidence:
 def _settings_of_root(root: ProjectRoot) -> ProjectSettings:
     requirements = all_requirements(root.path) if root.marker else []
     legacy = _legacy_evidence(root.path) if root.marker else None
-    return ProjectSettings(root, _keras_from(requirements, legacy), _tensorflow_from(requirements))
+    return ProjectSettings(root, _keras_from(requirements, legacy), _tensorflow_from(requirements), _requires_tf2(requirements))
+
+
+def _requires_tf2(requirements: List[Requirement]) -> bool:
+    tensorflow = first_for(requirements, TENSORFLOW_PACKAGES)
+    return tensorflow is not None and tensorflow.range.at_least((2, 0))
 
 
 def project_settings(path: Path) -> ProjectSettings:
@@ -159,25 +169,70 @@ class FileSettings(NamedTuple):
     tensorflow: Optional[str]
     keras_how: Inferred
     tensorflow_how: Inferred
+    tf1_possible: bool = True  # nothing says TensorFlow 2: code written for TF 1 may be meant so
+
+
+# A notebook's own pins: `%tensorflow_version 1.x` (Colab), `!pip install tensorflow==2.9.*`.
+_TF_VERSION_MAGIC = re.compile(r"^\s*%tensorflow_version\s+([12])(?:\.x)?\b")
+_PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(.*)$")
+
+
+def notebook_pins(magics: str, display: str) -> List[Requirement]:
+    """The TensorFlow/Keras requirements a notebook's magics and shell lines install."""
+    found: List[Requirement] = []
+    for number, line in enumerate(magics.splitlines(), 1):
+        version = _TF_VERSION_MAGIC.match(line)
+        if version is not None:
+            major = int(version.group(1))
+            pinned = parse_requirement(f"tensorflow>={major},<{major + 1}", display, number)
+            if pinned is not None:
+                found.append(pinned._replace(text=line.strip()))
+            continue
+        install = _PIP_INSTALL.search(line)
+        if install is None:
+            continue
+        for token in install.group(1).split():
+            token = token.strip("\"'")
+            if token.startswith("-") or not token:
+                continue
+            requirement = parse_requirement(token, display, number)
+            if requirement is not None and requirement.name in TENSORFLOW_PACKAGES | KERAS_PACKAGES | TF_KERAS_PACKAGES:
+                found.append(requirement._replace(text=line.strip()))
+    return found
 
 
 def file_settings(
-    project: Optional[ProjectSettings], source: str, display: str, target_keras: Optional[str], target_tensorflow: Optional[str]
+    project: Optional[ProjectSettings],
+    source: str,
+    display: str,
+    target_keras: Optional[str],
+    target_tensorflow: Optional[str],
+    pins: str = "",
 ) -> FileSettings:
-    """Apply the user's configuration (which wins) and the file's own ``TF_USE_LEGACY_KERAS``."""
+    """Apply the file's own pins (a notebook's ``%tensorflow_version``/``pip install``) and
+    ``TF_USE_LEGACY_KERAS``, then the user's configuration, which wins."""
     keras = project.keras if project is not None else Inferred(None, "default", None, "no project")
     tensorflow = project.tensorflow if project is not None else Inferred(None, "default", None, "no project")
+    tf2_required = project.tf2_required if project is not None else False
+    own = notebook_pins(pins, display) if pins else []
+    if own:
+        own_keras, own_tensorflow = _keras_from(own, None), _tensorflow_from(own)
+        keras = own_keras if own_keras.value is not None else keras
+        tensorflow = own_tensorflow if own_tensorflow.value is not None else tensorflow
+        tf2_required = _requires_tf2(own) or (tf2_required and not any(r.range.below((2,)) for r in own))
     if target_tensorflow is not None:
         tensorflow = Inferred(target_tensorflow, "config", None, "target-tensorflow")
+        tf2_required = not target_tensorflow.startswith("1.")
     if target_keras is not None:
         keras = Inferred(target_keras, "config", None, "target-keras")
     else:
-        own = legacy_setting(source)
-        if own is not None:
-            keras = Inferred("2", "inferred", Evidence(display, own[0], own[1]), "this file sets TF_USE_LEGACY_KERAS")
+        legacy = legacy_setting(source)
+        if legacy is not None:
+            keras = Inferred("2", "inferred", Evidence(display, legacy[0], legacy[1]), "this file sets TF_USE_LEGACY_KERAS")
         elif keras.how == "default" and tensorflow.how == "config" and _older_than_keras_3(tensorflow.value):
             keras = Inferred("2", "inferred", None, f"target-tensorflow {tensorflow.value} ships Keras 2 as tf.keras")
-    return FileSettings(keras.value or DEFAULT_KERAS, tensorflow.value, keras, tensorflow)
+    tf1_possible = not tf2_required and (tensorflow.value is None or tensorflow.value.startswith("1."))
+    return FileSettings(keras.value or DEFAULT_KERAS, tensorflow.value, keras, tensorflow, tf1_possible)
 
 
 def _older_than_keras_3(version: Optional[str]) -> bool:
