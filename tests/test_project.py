@@ -308,3 +308,16 @@ def test_a_notebook_that_installs_its_versions_is_checked_against_them(tmp_path:
     main(["--show-settings", str(notebook("%tensorflow_version 1.x\n"))])
     out = capsys.readouterr().out
     assert "target TensorFlow: 1.15" in out and "nb.ipynb:1: %tensorflow_version 1.x" in out
+
+
+def test_code_written_for_tf1_is_checked_as_tf1_unless_the_project_requires_tf2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    graph = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\n"
+    write(tmp_path, {"requirements.txt": "numpy\n", "graph.py": graph, "stray.py": "import tensorflow as tf\ns = tf.Session()\n"})
+    assert main(["--no-cache", "-q", str(tmp_path / "graph.py")]) == 0
+    assert main(["--no-cache", "-q", str(tmp_path / "stray.py")]) == 1  # one TF 1 call in TF 2 code
+    assert main(["--no-cache", "-q", "--target-tensorflow", "2.16", str(tmp_path / "graph.py")]) == 1
+    capsys.readouterr()
+    main(["--show-settings", str(tmp_path / "graph.py")])
+    assert "target TensorFlow: 1.15  (nothing requires TensorFlow 2, and the file is written for TF 1: tf.placeholder, tf.Session" in capsys.readouterr().out
+    (tmp_path / "requirements.txt").write_text("tensorflow>=2.4\n", encoding="utf-8")
+    assert main(["--no-cache", "-q", str(tmp_path / "graph.py")]) == 1  # the project requires TF 2

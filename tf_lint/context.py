@@ -30,6 +30,7 @@ from tf_lint.semantics.scopes import (
     base_name,
     target_names,
 )
+from tf_lint.semantics.tf1 import MIN_TF1_NAMES, TF1_TARGET, tf1_names
 from tf_lint.semantics.tracing import TF_FUNCTION, TracingFacts
 from tf_lint.walk import Visitor
 
@@ -49,6 +50,7 @@ class FileContext:
         target_keras: str = "3",
         target_tensorflow: Optional[str] = None,
         project: Optional[ProjectLinks] = None,
+        tf1_possible: bool = False,
     ) -> None:
         self.path = path
         self.module = module
@@ -59,8 +61,14 @@ class FileContext:
         # that mixes both, each call is judged by where its name comes from (version_for).
         self.target_keras = target_keras
         self.keras_major = "2" if self.imports.legacy_keras and not self.imports.modern_keras else target_keras
-        # The newest TensorFlow release the project allows ("2.15"); None: not pinned.
+        # The newest TensorFlow release the project allows ("2.15"); None: not pinned. A file
+        # written for TF 1 in a project that does not require TF 2 is TF 1 code (semantics.tf1).
         self.target_tensorflow = target_tensorflow
+        self.tf1_names: List[str] = []
+        if tf1_possible and target_tensorflow is None and self.imports.imports_ml:
+            names = tf1_names(self.imports, source)
+            if len(names) >= MIN_TF1_NAMES:
+                self.tf1_names, self.target_tensorflow, self.keras_major = names, TF1_TARGET, "2"
         # The other modules of the project, reached through this file's imports (None: this
         # file alone, as for standard input).
         self.project = project

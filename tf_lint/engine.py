@@ -109,13 +109,15 @@ def lint_source(
     target_tensorflow: Optional[str] = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     project: Optional[ProjectLinks] = None,
+    tf1_possible: bool = False,
 ) -> List[Diagnostic]:
     """Every finding of the enabled rules in ``source``, sorted; no noqa or ignore filtering.
 
     ``max_file_size`` (KiB, 0: no limit) turns a bigger file into one TFL904 instead of a
     parse that could take minutes and gigabytes. ``target_keras``/``target_tensorflow`` are
     the versions the file runs on (``project.settings``); ``project`` lets questions follow
-    imports into the other modules of the project (None: this file alone).
+    imports into the other modules of the project (None: this file alone); ``tf1_possible``:
+    nothing requires TensorFlow 2, so a file written for TF 1 is checked as TF 1 code.
     """
     if prefilter and not mentions_ml(source):
         return []
@@ -124,13 +126,19 @@ def lint_source(
         return [tool_diagnostic(path, "TFL904", size=size, limit=f"{max_file_size:,}")]
     with _deep_recursion(), _gc_paused():
         try:
-            return _lint(source, path, enabled, target_keras, target_tensorflow, project)
+            return _lint(source, path, enabled, target_keras, target_tensorflow, project, tf1_possible)
         except RecursionError:
             return [tool_diagnostic(path, "TFL999", rule="the engine", detail="the file nests too deeply")]
 
 
 def _lint(
-    source: str, path: str, enabled: Optional[Collection[str]], target_keras: str, target_tensorflow: Optional[str], project: Optional[ProjectLinks]
+    source: str,
+    path: str,
+    enabled: Optional[Collection[str]],
+    target_keras: str,
+    target_tensorflow: Optional[str],
+    project: Optional[ProjectLinks],
+    tf1_possible: bool,
 ) -> List[Diagnostic]:
     try:
         module = cst.parse_module(source)
@@ -141,7 +149,7 @@ def _lint(
     classes = rule_classes(enabled)
     if not classes:
         return []
-    ctx = FileContext(path, module, source, target_keras, target_tensorflow, project)
+    ctx = FileContext(path, module, source, target_keras, target_tensorflow, project, tf1_possible)
     rules = [cls(ctx) for cls in classes]
     failures = _Failures()
     try:

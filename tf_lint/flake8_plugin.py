@@ -80,7 +80,8 @@ class Flake8Checker:
         settings = settings_for(config, path, source, self.filename)
         view = project_index(config).start(path) if path is not None else None
         found = lint_source(
-            source, self.filename, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view, **config.engine_options()
+            source, self.filename, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view,
+            tf1_possible=settings.tf1_possible, **config.engine_options(),
         )
         for diagnostic in found:
             # flake8 prints col + 1, the same 1-based column as the CLI.

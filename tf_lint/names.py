@@ -177,6 +177,10 @@ class ImportTable:
                 local = alias.asname.name.value
             self._bind(local, f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
 
+    def locals(self) -> List[str]:
+        """Every local name the file's imports bind."""
+        return list(self._targets)
+
     def targets(self) -> List[str]:
         """Every import target of the file as written (``config.LOSS``, ``.models``, star modules)."""
         return [target for target in self._targets.values() if target] + list(self.stars)

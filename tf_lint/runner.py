@@ -19,6 +19,7 @@ from tf_lint.noqa import filter_noqa
 from tf_lint.notebooks import BrokenCell, Notebook, NotebookError, parse_notebook, to_cells
 from tf_lint.project.index import ProjectIndex
 from tf_lint.project.settings import FileSettings, file_settings, project_settings
+from tf_lint.project.settings import forget as forget_projects
 
 _MIN_FILES_PER_JOB = 4  # below this, starting processes costs more than it saves
 
@@ -46,7 +47,8 @@ def check_text(
     settings = settings_for(config, path, text, display, pins)
     view = project_index(config).start(path) if path is not None else None
     found = lint_source(
-        text, display, codes, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view, **config.engine_options()
+        text, display, codes, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view,
+        tf1_possible=settings.tf1_possible, **config.engine_options(),
     )
     return filter_noqa(text, [d for d in found if d.code in codes])
 
@@ -185,6 +187,7 @@ def check_paths(
     paths = list(files)
     run = RunResult(files_checked=len(paths))
     enabled = config.enabled_codes()
+    forget_projects()  # a run reads projects afresh (a long-lived caller may have seen them change)
     project_index(config, fresh=True)
     if cache is not None:
         run.diagnostics, paths = _split_by_cache(paths, config, enabled, cache)

@@ -42,3 +42,7 @@ def marker_in(directory: Path) -> Optional[str]:
     except OSError:
         pass
     return None
+
+
+def forget_roots() -> None:
+    _root_of.cache_clear()

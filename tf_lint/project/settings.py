@@ -26,7 +26,7 @@ from tf_lint.project.requirements import (
     first_for,
     parse_requirement,
 )
-from tf_lint.project.root import ProjectRoot, find_root, marker_in
+from tf_lint.project.root import ProjectRoot, find_root, forget_roots, marker_in
 
 DEFAULT_KERAS = "3"
 KERAS_3_TF = (2, 16)  # the first TensorFlow whose tf.keras is Keras 3
@@ -213,7 +213,8 @@ def file_settings(
     ``TF_USE_LEGACY_KERAS``, then the user's configuration, which wins."""
     keras = project.keras if project is not None else Inferred(None, "default", None, "no project")
     tensorflow = project.tensorflow if project is not None else Inferred(None, "default", None, "no project")
-    tf2_required = project.tf2_required if project is not None else False
+    # Without a project (standard input with no file name) nothing says TF 1 was meant.
+    tf2_required = project.tf2_required if project is not None else True
     own = notebook_pins(pins, display) if pins else []
     if own:
         own_keras, own_tensorflow = _keras_from(own, None), _tensorflow_from(own)
@@ -231,7 +232,8 @@ def file_settings(
             keras = Inferred("2", "inferred", Evidence(display, legacy[0], legacy[1]), "this file sets TF_USE_LEGACY_KERAS")
         elif keras.how == "default" and tensorflow.how == "config" and _older_than_keras_3(tensorflow.value):
             keras = Inferred("2", "inferred", None, f"target-tensorflow {tensorflow.value} ships Keras 2 as tf.keras")
-    tf1_possible = not tf2_required and (tensorflow.value is None or tensorflow.value.startswith("1."))
+    # target-keras 3 says TensorFlow 2 too; a TF 1 pin makes the question moot (target 1.x).
+    tf1_possible = not tf2_required and target_keras != "3" and (tensorflow.value is None or tensorflow.value.startswith("1."))
     return FileSettings(keras.value or DEFAULT_KERAS, tensorflow.value, keras, tensorflow, tf1_possible)
 
 
@@ -240,3 +242,9 @@ def _older_than_keras_3(version: Optional[str]) -> bool:
         return False
     parts = tuple(int(p) for p in version.split(".")[:2])
     return parts < KERAS_3_TF
+
+
+def forget() -> None:
+    """Drop what was read of projects (their roots and metadata): a new run reads them again."""
+    _settings_of_root.cache_clear()
+    forget_roots()

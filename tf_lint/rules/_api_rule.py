@@ -156,7 +156,7 @@ class ApiNameRule(Rule):
             return
         paths = self.ctx.shared.setdefault("api-paths", {})
         path = paths[written] if written in paths else paths.setdefault(written, api_path(written))
-        if path is None or not self.wants(written, path):
+        if path is None or not self.applies(written, path):
             return
         scope = self.ctx.scope
         head = inner.value
@@ -197,7 +197,7 @@ class ApiNameRule(Rule):
                 continue  # private and dunder names (__version__) are not API
             written = f"{base}.{module_name(alias.name)}"
             path = api_path(written)
-            if path is None or not self.wants(written, path):
+            if path is None or not self.applies(written, path):
                 continue
             found = lookup(path)
             # Module paths are files: TensorFlow has importable packages that its public
@@ -214,10 +214,16 @@ class ApiNameRule(Rule):
         for alias in node.names:
             written = module_name(alias.name)
             path = api_path(written) if written.split(".")[0] in ("tensorflow", "keras") else None
-            if path is not None and "." in path and self.wants(written, path):
+            if path is not None and "." in path and self.applies(written, path):
                 found = lookup(path)
                 if found.status != KNOWN:
                     self.check_name(alias.name, written, found, None)
+
+    def applies(self, written: str, path: str) -> bool:
+        """The data describes the versions the file targets, and the rule wants the name."""
+        if path.startswith("tensorflow") and (self.ctx.target_tensorflow or "").startswith("1."):
+            return False  # TF 1 code (pinned, or written for it): the data describes TensorFlow 2
+        return self.wants(written, path)
 
     def wants(self, written: str, path: str) -> bool:
         """Cheap filter before the lookup: the names this rule may report."""

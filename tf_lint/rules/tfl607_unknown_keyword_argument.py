@@ -65,7 +65,7 @@ class UnknownKeywordArgument(ApiNameRule):
         written = self.ctx.imports.resolve_written(node.func) if callee is not None else None
         if written is not None:
             path = api_path(written)
-            if path is not None and self.wants(written, path):
+            if path is not None and self.applies(written, path):
                 self.defer(lambda: self._check_function(node, path, keywords, scope))
             return
         func = node.func

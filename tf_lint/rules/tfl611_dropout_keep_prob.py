@@ -61,6 +61,8 @@ class DropoutKeepProb(Rule):
         self.defer(lambda: self._check(node, scope))
 
     def _check(self, node: cst.Call, scope: Scope) -> None:
+        if (self.ctx.target_tensorflow or "").startswith("1."):
+            return  # TF 1 code: the second argument is keep_prob there
         names = self.ctx.names(scope)
         written = names.resolve_written(node.func) or ""
         if names.resolve(node.func) != _DROPOUT or ".compat.v1." in written:
