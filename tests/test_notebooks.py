@@ -201,3 +201,10 @@ def test_fixes_keep_an_indented_cell_indented_and_leave_a_broken_cell_alone(tmp_
     capsys.readouterr()
     sources = ["".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"] for cell in json.loads(path.read_text())["cells"]]
     assert sources == ["import tensorflow as tf\n", "  m = tf.keras.Sequential()\n  m.compile(loss='mse')\n", "print 'x'\n"]
+
+
+def test_an_exercise_cell_left_blank_is_not_reported(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    cells = ["import tensorflow as tf\n", "BATCH_SIZE =  # TODO: pick a batch size\n", "model = tf.keras.Sequential()\nmodel.compile(loss='msee')\n"]
+    _notebook_file(tmp_path / "nb.ipynb", cells)
+    code, out, _ = run(capsys, str(tmp_path / "nb.ipynb"))
+    assert code == 1 and [line.split(": ", 1)[1].split(" ")[0] for line in out.splitlines()] == ["TFL101"]

@@ -49,6 +49,11 @@ class BrokenCell(NamedTuple):
     line: int  # 1-based, in the joined module
     col: int
     error: str
+    exercise: bool = False  # a blank left for the reader ("# YOUR CODE HERE"): incomplete on purpose
+
+
+# Course notebooks leave cells for the student to complete: `batch_size = # TODO`.
+_EXERCISE = re.compile(r"#.*\b(?:YOUR CODE|TODO|FILL ?IN|COMPLETE THIS|EXERCISE)\b|^\s*\w+\s*=\s*(?:#.*)?$|\.\.\.\s*#", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
@@ -88,9 +93,10 @@ class Notebook:
             if error is None:
                 continue
             line, col, message = error
+            exercise = _EXERCISE.search("".join(cell.lines)) is not None
             cell.broken = error
             cell.lines = ["\n" for _ in cell.lines]
-            broken.append(BrokenCell(cell.index, cell.first_line + line - 1, col, message))
+            broken.append(BrokenCell(cell.index, cell.first_line + line - 1, col, message, exercise))
         return broken
 
     @staticmethod

@@ -105,11 +105,13 @@ def broken_cells(
     notebook: Notebook, broken: List[BrokenCell], display: str, config: Config, enabled: FrozenSet[str], path: Optional[Path]
 ) -> List[Diagnostic]:
     """One TFL901 per cell that does not parse (none for a Python 2 kernel, which runs what
-    Python 3 cannot parse)."""
+    Python 3 cannot parse, nor for an exercise cell left for the reader to complete)."""
     if notebook.python2:
         return []
     found: List[Diagnostic] = []
     for cell in broken:
+        if cell.exercise:
+            continue
         diagnostic = tool_diagnostic(display, "TFL901", cell.line, cell.col, what="cell", detail=f"{cell.error} (the other cells were linted)")
         found.extend(_selected(diagnostic, config, enabled, path))
     return found

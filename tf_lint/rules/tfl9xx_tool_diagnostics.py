@@ -21,7 +21,8 @@ class SyntaxErrorInFile(ToolDiagnostic):
         other files. In a notebook, cells run one by one, so a cell that does not parse gets
         its own TFL901 and the other cells are still linted together. A cell is first read as
         IPython reads it (its common indentation stripped, automagic lines such as `ls data/`
-        taken as magics); cells of a Python 2 kernel that only Python 2 accepts are skipped
+        taken as magics); cells of a Python 2 kernel that only Python 2 accepts, and exercise
+        cells left for the reader to complete (`batch_size =  # YOUR CODE HERE`), are skipped
         without a finding.
     """
     example = "def broken(:\n    pass"
