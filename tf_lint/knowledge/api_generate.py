@@ -20,12 +20,10 @@ sources. TensorFlow's data also records, for each TF1 name that is only under
 from __future__ import annotations
 
 import argparse
-import ast
 import inspect
 import json
 import os
 import sys
-import textwrap
 import time
 import types
 import warnings
@@ -76,35 +74,10 @@ def _keywords(obj: Any) -> Optional[List[str]]:
     return names
 
 
-def _popped_keywords(function: Any) -> Set[str]:
-    """``"name"`` in ``kwargs.pop("name")``, ``kwargs.get("name")`` and ``"name" in kwargs``."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
-        return set()
-    found: Set[str] = set()
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("pop", "get")
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "kwargs"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            found.add(node.args[0].value)
-        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
-            if any(isinstance(c, ast.Name) and c.id == "kwargs" for c in node.comparators):
-                found.add(node.left.value)
-    return found
-
-
 def _validated_layer_keywords(cls: Any) -> Optional[List[str]]:
     """For a Keras layer taking ``**kwargs``: the keywords it accepts, when a probe proves the
     rest are rejected; None otherwise."""
-    from tf_lint.knowledge.generate import _build
+    from tf_lint.knowledge.probes import build, popped_keywords  # only the Keras walk needs it
 
     keras = sys.modules["keras"]
     if not (inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)):
@@ -113,7 +86,7 @@ def _validated_layer_keywords(cls: Any) -> Optional[List[str]]:
     if any("__new__" in klass.__dict__ for klass in below_layer):
         return None  # __new__ dispatches elsewhere (keras.Model builds a Functional): open
     try:
-        _build(cls, tf_lint_probe_keyword=1)
+        build(keras, cls, tf_lint_probe_keyword=1)
     except Exception as error:  # noqa: BLE001 - the message is the evidence
         if "tf_lint_probe_keyword" not in str(error):
             return None
@@ -129,7 +102,7 @@ def _validated_layer_keywords(cls: Any) -> Optional[List[str]]:
         except (TypeError, ValueError):
             return None
         accepted.update(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self")
-        accepted.update(_popped_keywords(init))
+        accepted.update(popped_keywords(init))
         if klass is keras.layers.Layer:
             break
     return sorted(accepted)
