@@ -28,13 +28,22 @@ import time
 import types
 import warnings
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Set, Tuple
 
 _HERE = Path(__file__).resolve().parent
-# Subtrees not walked: private or mirrors of another tree (tf.keras is Keras 3, checked with
-# Keras' data; compat.v2 mirrors tf). They are recorded as modules whose names are unknown.
+# Subtrees not walked: private, or Keras' (tf.keras and TF 2's tf.losses/metrics/optimizers/
+# initializers are Keras 3, checked with Keras' data; tf.compat.v1.layers and nn.rnn_cell are
+# tf_keras'), or copies of a walked tree (compat.v1.compat). They are recorded as modules whose
+# names are unknown. tf.compat.v2 is walked: TensorFlow's __init__ gives it names tf lacks.
+_KERAS_ROUTED = ("keras", "losses", "metrics", "optimizers", "initializers")
 _SKIP = {
-    "tensorflow": ("tensorflow.keras", "tensorflow.compat.v2", "tensorflow.compat.v1.keras", "tensorflow.compat.v1.compat", "tensorflow.compat.v1.estimator", "tensorflow.estimator"),
+    "tensorflow": (
+        *(f"tensorflow.{name}" for name in _KERAS_ROUTED),
+        *(f"tensorflow.compat.v2.{name}" for name in _KERAS_ROUTED),
+        "tensorflow.compat.v1.keras", "tensorflow.compat.v1.layers", "tensorflow.compat.v1.nn.rnn_cell",
+        "tensorflow.compat.v1.compat", "tensorflow.compat.v2.compat",
+        "tensorflow.estimator", "tensorflow.compat.v1.estimator", "tensorflow.compat.v2.estimator",
+    ),
     "keras": ("keras.src",),
 }
 _MODEL_METHODS = ("compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch", "save", "save_weights", "load_weights", "summary", "export", "to_json")
@@ -108,13 +117,26 @@ def _validated_layer_keywords(cls: Any) -> Optional[List[str]]:
     return sorted(accepted)
 
 
-def walk(package: str, root: Any, root_name: str) -> Tuple[Dict[str, Dict[str, str]], Dict[str, List[str]], Dict[int, str]]:
-    """Modules -> {name: kind}, callables -> keywords, and id(object) -> first public path."""
+class Walk(NamedTuple):
+    """What :func:`walk` found: modules -> {name: kind}, callables -> keywords, id(object) ->
+    first public path, and modules reached again under another path -> the path walked."""
+
+    modules: Dict[str, Dict[str, str]]
+    signatures: Dict[str, List[str]]
+    paths: Dict[int, str]
+    aliases: Dict[str, str]
+
+
+def walk(package: str, root: Any, root_name: str, keywords: bool = True) -> Walk:
+    """Breadth first from ``root``, so that each object's first path is its shortest.
+    ``keywords=False`` records names and kinds only (the per-release walk)."""
     modules: Dict[str, Dict[str, str]] = {}
     signatures: Dict[str, List[str]] = {}
     paths: Dict[int, str] = {}
+    aliases: Dict[str, str] = {}
     queue = [(root_name, root)]
-    seen = {id(root)}
+    walked = {id(root): root_name}
+    api_dirs = _api_dirs(package, root)
     while queue:
         name, module = queue.pop(0)
         children: Dict[str, str] = {}
@@ -137,26 +159,48 @@ def walk(package: str, root: Any, root_name: str) -> Tuple[Dict[str, Dict[str, s
             children[attr] = kind
             paths.setdefault(id(obj), dotted)
             if kind == "m":
-                if not _skipped(package, dotted) and id(obj) not in seen and _public_module(package, obj):
-                    seen.add(id(obj))
-                    queue.append((dotted, obj))
+                if not _skipped(package, dotted) and _public_module(package, obj, api_dirs):
+                    if id(obj) in walked:
+                        aliases[dotted] = walked[id(obj)]
+                    else:
+                        walked[id(obj)] = dotted
+                        queue.append((dotted, obj))
                 continue
-            if kind in ("c", "f"):
-                keywords = _keywords(obj)
-                if keywords is None and kind == "c" and package == "keras":
-                    keywords = _validated_layer_keywords(obj)
-                if keywords is not None:
-                    signatures[dotted] = keywords
+            if keywords and kind in ("c", "f"):
+                accepted = _keywords(obj)
+                if accepted is None and kind == "c" and package == "keras":
+                    accepted = _validated_layer_keywords(obj)
+                if accepted is not None:
+                    signatures[dotted] = accepted
         modules[name] = children
-    return modules, signatures, paths
+    return Walk(modules, signatures, paths, aliases)
 
 
-def _public_module(package: str, module: Any) -> bool:
-    """TensorFlow's public modules are the generated ``tensorflow._api.v2`` ones; anything else
-    it exposes (``tf.dtensor.python``...) is implementation, left unknown (never flagged)."""
+def _api_dirs(package: str, root: Any) -> Tuple[str, ...]:
+    """The folders of TensorFlow's generated API (``tensorflow/_api/``; ``tensorflow_core/_api/``
+    in TF 1.15 to 2.1, where ``tensorflow`` forwards to ``tensorflow_core``)."""
+    if package != "tensorflow":
+        return ()
+    found = []
+    for name in ("tensorflow", "tensorflow_core"):
+        module = sys.modules.get(name)
+        location = getattr(module, "__file__", None) if module is not None else None
+        if location:
+            found.append(os.path.join(os.path.dirname(os.path.abspath(location)), "_api") + os.sep)
+    return tuple(found)
+
+
+def _public_module(package: str, module: Any, api_dirs: Tuple[str, ...] = ()) -> bool:
+    """TensorFlow's public modules are the generated ones under ``_api/``, whatever name they
+    were imported under (TF 2.21 loads ``_api/v2/experimental`` as ``tensorflow.experimental``);
+    anything else it exposes (``tf.dtensor``, ``tf.compat.v1.flags``) is implementation, left
+    unknown (never flagged)."""
     name = getattr(module, "__name__", "")
     if package == "tensorflow":
-        return name.startswith("tensorflow._api.")
+        if name.startswith(("tensorflow._api.", "tensorflow_core._api.")):
+            return True
+        location = getattr(module, "__file__", None)
+        return isinstance(location, str) and os.path.abspath(location).startswith(api_dirs)
     return name.split(".")[0] == "keras" and not name.startswith("keras.src")
 
 
@@ -175,34 +219,43 @@ def generate(package: str) -> Dict[str, Any]:
         os.environ.setdefault("KERAS_BACKEND", "jax")
         import keras
 
-        modules, signatures, _paths = walk("keras", keras, "keras")
+        found = walk("keras", keras, "keras")
+        modules, signatures = found.modules, found.signatures
         packages = _subpackages(keras)
         legacy = getattr(getattr(keras, "_tf_keras", None), "keras", None)
         if legacy is not None:  # tf.keras's tree: a few more names (tf.keras.preprocessing...)
-            extra_modules, extra_signatures, _ = walk("keras", legacy, "keras")
-            for name, children in extra_modules.items():
+            extra = walk("keras", legacy, "keras")
+            for name, children in extra.modules.items():
                 modules.setdefault(name, {}).update({k: v for k, v in children.items() if k not in modules.get(name, {})})
-            for name, keywords in extra_signatures.items():
+            for name, keywords in extra.signatures.items():
                 signatures.setdefault(name, keywords)
         signatures.update(_model_methods(keras))
         version = keras.__version__
         moved: Dict[str, str] = {}
     else:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import tensorflow as tf
-
-        modules, signatures, paths = walk("tensorflow", tf, "tensorflow")
+        tf = import_tensorflow()
+        found = walk("tensorflow", tf, "tensorflow")
+        modules, signatures = found.modules, found.signatures
         packages = _subpackages(tf)
         version = tf.__version__
-        moved = _tf1_moves(modules, paths, tf)
+        moved = _tf1_moves(modules, found.paths, tf)
     return {
         "package": package,
         "version": version,
         "generated_in_s": round(time.perf_counter() - started, 1),
-        **compact(modules, signatures),
+        **compact(modules, signatures, found.aliases),
         "tf1_moved": moved,
         "packages": packages,
     }
+
+
+def import_tensorflow() -> Any:
+    """``import tensorflow``, quietly."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.argv = sys.argv[:1]  # tf.compat.v1.flags parses the command line when touched
+    import tensorflow as tf
+
+    return tf
 
 
 def _subpackages(package: Any) -> List[str]:
@@ -213,9 +266,12 @@ def _subpackages(package: Any) -> List[str]:
     return sorted(info.name for info in pkgutil.iter_modules(getattr(package, "__path__", [])))
 
 
-def compact(modules: Dict[str, Dict[str, str]], signatures: Dict[str, List[str]]) -> Dict[str, Any]:
+def compact(modules: Dict[str, Dict[str, str]], signatures: Dict[str, List[str]], aliases: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
     """Signatures as indexes into one table of distinct keyword lists: ``"f12"`` is a function
-    whose keywords are ``keywords[12]``. Methods (``keras.Model.fit``) go under their class."""
+    whose keywords are ``keywords[12]``. Methods (``keras.Model.fit``) go under their class.
+    A module that is another one again, by identity (``aliases``) or because it is a
+    ``tf.compat.v1``/``v2`` copy with the same names, kinds and keywords as ``tf``'s
+    (``tensorflow.compat.v2.math`` -> ``tensorflow.math``), is stored once, under ``mirrors``."""
     table: Dict[Tuple[str, ...], int] = {}
     for name in sorted(signatures):
         table.setdefault(tuple(signatures[name]), len(table))
@@ -227,8 +283,26 @@ def compact(modules: Dict[str, Dict[str, str]], signatures: Dict[str, List[str]]
             out.setdefault(owner, {})[attr] = "f"
             kind = "f"
         out[owner][attr] = f"{kind[0]}{table[tuple(keywords)]}"
+    mirrors = dict(aliases or {})
+    for name in sorted(out):
+        twin = compat_twin(name)
+        if twin is not None and out.get(twin) == out[name]:
+            mirrors[name] = twin
+    for name in mirrors:
+        out.pop(name, None)
     ordered = [list(k) for k, _ in sorted(table.items(), key=lambda item: item[1])]
-    return {"modules": out, "keywords": ordered}
+    return {"modules": out, "keywords": ordered, **({"mirrors": mirrors} if mirrors else {})}
+
+
+def compat_twin(module: str) -> Optional[str]:
+    """``tensorflow.compat.v2.math`` -> ``tensorflow.math`` (None for other paths)."""
+    for prefix in ("tensorflow.compat.v1.", "tensorflow.compat.v2."):
+        if module.startswith(prefix):
+            return "tensorflow." + module[len(prefix):]
+    return None
+
+
+_COMPAT_TREES = ("tensorflow.compat.v1", "tensorflow.compat.v2")  # not TF 2's own names: never a move's target
 
 
 def _tf1_moves(modules: Dict[str, Dict[str, str]], paths: Dict[int, str], tf: Any) -> Dict[str, str]:
@@ -248,7 +322,7 @@ def _tf1_moves(modules: Dict[str, Dict[str, str]], paths: Dict[int, str], tf: An
             for part in (module_name[len(v1_prefix) + 1:].split(".") if module_name != v1_prefix else []) + [attr]:
                 obj = getattr(obj, part, None)
             target = paths.get(id(obj))
-            if (inspect.isclass(obj) or inspect.isfunction(obj)) and target and not target.startswith(v1_prefix):
+            if (inspect.isclass(obj) or inspect.isfunction(obj)) and target and not target.startswith(_COMPAT_TREES):
                 moved[tf2_path] = target
     return moved
 
@@ -262,7 +336,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--package", choices=("keras", "tensorflow"), required=True)
     parser.add_argument("--check", action="store_true", help="compare with the shipped file instead of writing it")
     args = parser.parse_args(argv)
-    sys.argv = sys.argv[:1]  # tf.compat.v1.flags parses the command line when touched
     data = generate(args.package)
     text = render({**data, "generated_in_s": None})
     target = data_path(args.package)

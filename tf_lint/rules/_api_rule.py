@@ -201,9 +201,10 @@ class ApiNameRule(Rule):
                 continue
             found = lookup(path)
             # Module paths are files: TensorFlow has importable packages that its public
-            # attributes do not show (tensorflow.lite.python...), so below the top level only
-            # the Keras tree (whose files are its API) and tf.contrib are judged.
-            judged = base_path == "tensorflow" or base_path.startswith("keras") or "contrib" in path
+            # attributes do not show (tensorflow.lite.python...), so below the top level (and
+            # tf.compat.v2, a copy of it) only the Keras tree (whose files are its API) and
+            # tf.contrib are judged.
+            judged = base_path in ("tensorflow", "tensorflow.compat.v2") or base_path.startswith("keras") or "contrib" in path
             if found.status != KNOWN and judged:
                 self.check_name(alias.name, written, found, None)
 
