@@ -33,7 +33,10 @@ _API_PREFIXES: Tuple[Tuple[str, str], ...] = (
 class Lookup(NamedTuple):
     """What a dotted path is: ``status`` known/missing/unknown. For a missing name, ``owner``
     is the deepest module that exists and ``attr`` the name it lacks; for a known callable,
-    ``keywords`` are the keyword names it accepts (None: any)."""
+    ``keywords`` are the keyword names it accepts (None: any). The per-release answers of
+    ``api_versions.lookup_in`` also say which ``release`` they are about ("": the newest
+    data) and, for a missing name, the release that ``removed`` it or a later one that
+    ``added`` it."""
 
     status: str
     path: str
@@ -41,6 +44,9 @@ class Lookup(NamedTuple):
     attr: str = ""
     kind: str = ""
     keywords: Optional[Tuple[str, ...]] = None
+    release: str = ""
+    added: str = ""
+    removed: str = ""
 
 
 class ApiSurface(NamedTuple):
