@@ -287,3 +287,18 @@ def test_device_facts_match_the_installed_tensorflow() -> None:
         assert device_problem(spec) is not None
         with pytest.raises(ValueError):
             tf.DeviceSpec.from_string(spec)
+
+
+def test_generators_import_only_below_themselves() -> None:
+    """generate.py and api_generate.py share probes.py; neither imports the other."""
+    import ast
+    from pathlib import Path
+
+    from tf_lint import knowledge
+
+    folder = Path(knowledge.__file__).parent
+    for name, other in (("generate", "api_generate"), ("api_generate", "generate"), ("probes", "generate"), ("probes", "api_generate")):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        assert f"tf_lint.knowledge.{other}" not in imported, f"{name} imports {other}"

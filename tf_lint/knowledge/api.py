@@ -16,25 +16,27 @@ _HERE = Path(__file__).resolve().parent
 
 KNOWN, MISSING, UNKNOWN = "known", "missing", "unknown"
 # How a written path maps onto the data: tf.keras is Keras 3 (checked with Keras' data);
-# tf.compat.v2 mirrors tf; tf.compat.v1 has its own tree in TensorFlow's data.
+# tf.compat.v1 and tf.compat.v2 have their own trees in TensorFlow's data (compat.v2 is not
+# quite tf: TensorFlow's __init__ gives it enable_v2_behavior).
+_KERAS_SHORTCUTS = ("losses", "optimizers", "metrics", "initializers")
 _API_PREFIXES: Tuple[Tuple[str, str], ...] = (
     ("tensorflow.compat.v1.keras", "keras"),
     ("tensorflow.compat.v2.keras", "keras"),
     ("tensorflow.keras", "keras"),
     ("keras._tf_keras.keras", "keras"),
-    ("tensorflow.compat.v2", "tensorflow"),
     # TF 2's shortcuts are Keras 3's modules (KerasLazyLoader objects in TF 2.21)
-    ("tensorflow.losses", "keras.losses"),
-    ("tensorflow.optimizers", "keras.optimizers"),
-    ("tensorflow.metrics", "keras.metrics"),
-    ("tensorflow.initializers", "keras.initializers"),
+    *((f"tensorflow.{name}", f"keras.{name}") for name in _KERAS_SHORTCUTS),
+    *((f"tensorflow.compat.v2.{name}", f"keras.{name}") for name in _KERAS_SHORTCUTS),
 )
 
 
 class Lookup(NamedTuple):
     """What a dotted path is: ``status`` known/missing/unknown. For a missing name, ``owner``
     is the deepest module that exists and ``attr`` the name it lacks; for a known callable,
-    ``keywords`` are the keyword names it accepts (None: any)."""
+    ``keywords`` are the keyword names it accepts (None: any). The per-release answers of
+    ``api_versions.lookup_in`` also say which ``release`` they are about ("": the newest
+    data) and, for a missing name, the release that ``removed`` it or a later one that
+    ``added`` it."""
 
     status: str
     path: str
@@ -42,6 +44,9 @@ class Lookup(NamedTuple):
     attr: str = ""
     kind: str = ""
     keywords: Optional[Tuple[str, ...]] = None
+    release: str = ""
+    added: str = ""
+    removed: str = ""
 
 
 class ApiSurface(NamedTuple):
@@ -51,9 +56,17 @@ class ApiSurface(NamedTuple):
     keywords: List[List[str]]
     tf1_moved: Dict[str, str]
     packages: FrozenSet[str]  # importable submodules of the top package, listed or not by dir()
+    mirrors: Dict[str, str]  # a module stored once under another path (tensorflow.compat.v2.math -> tensorflow.math)
+
+    def module(self, name: str) -> Optional[Dict[str, str]]:
+        """The names of module ``name`` (None: not walked, or a class's attributes)."""
+        found = self.modules.get(name)
+        if found is None and name in self.mirrors:
+            found = self.modules.get(self.mirrors[name])
+        return found
 
     def children(self, module: str) -> Dict[str, str]:
-        return self.modules.get(module, {})
+        return self.module(module) or {}
 
 
 @functools.lru_cache(maxsize=None)
@@ -63,7 +76,10 @@ def api_surface(package: str) -> Optional[ApiSurface]:
         raw = json.loads((_HERE / f"api-{package}.json").read_text(encoding="utf-8"))
     except OSError:
         return None
-    return ApiSurface(raw["package"], raw["version"], raw["modules"], raw["keywords"], raw.get("tf1_moved", {}), frozenset(raw.get("packages", ())))
+    return ApiSurface(
+        raw["package"], raw["version"], raw["modules"], raw["keywords"], raw.get("tf1_moved", {}),
+        frozenset(raw.get("packages", ())), raw.get("mirrors", {}),
+    )
 
 
 def api_path(written: str) -> Optional[str]:
@@ -92,12 +108,12 @@ def lookup(path: str) -> Lookup:
         attr = parts[position]
         if attr.startswith("_"):
             return Lookup(UNKNOWN, path)  # dunders and private names are not recorded
-        children = surface.modules.get(module)
+        children = surface.module(module)
         if children is None:
             return Lookup(UNKNOWN, path)  # a module that was not walked, or a class's attributes
         kind = children.get(attr)
         if kind is None:
-            if module not in surface.modules or _is_class_namespace(surface, module):
+            if _is_class_namespace(surface, module):
                 return Lookup(UNKNOWN, path)
             if position == 1 and attr in surface.packages:
                 return Lookup(UNKNOWN, path)  # an implementation package (tensorflow.compiler)
@@ -107,7 +123,7 @@ def lookup(path: str) -> Lookup:
             keywords = tuple(surface.keywords[int(kind[1:])]) if len(kind) > 1 else None
             return Lookup(KNOWN, path, kind=kind[0], keywords=keywords)
         if kind[0] != "m":
-            if kind[0] == "c" and module in surface.modules:
+            if kind[0] == "c" and surface.module(module) is not None:
                 continue  # a class whose methods were recorded (keras.Model.fit)
             return Lookup(UNKNOWN, path)
     return Lookup(KNOWN, path, kind="m")
@@ -116,7 +132,7 @@ def lookup(path: str) -> Lookup:
 def _is_class_namespace(surface: ApiSurface, module: str) -> bool:
     """``keras.Model`` holds recorded methods only: a name missing there may well exist."""
     owner, _, attr = module.rpartition(".")
-    kind = surface.modules.get(owner, {}).get(attr, "m")
+    kind = surface.children(owner).get(attr, "m")
     return kind[0] == "c"
 
 

@@ -42,6 +42,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
+from tf_lint.knowledge.probes import build, popped_keywords
+
 DATA_DIR = Path(__file__).resolve().parent
 GENERATOR = "python -m tf_lint.knowledge.generate"
 
@@ -271,40 +273,11 @@ def _argument_category(parameter: str) -> Optional[str]:
     return None
 
 
-# Probe inputs, not facts: values for required constructor arguments, so that each layer can be
-# built once with defaults and once per enumerated argument. A layer none of these fit is skipped.
-_PROBE_ARGUMENTS: Dict[str, Any] = {
-    "filters": 2, "units": 2, "kernel_size": 2, "pool_size": 2, "size": 2, "height": 4, "width": 4,
-    "input_dim": 4, "output_dim": 4, "rate": 0.5, "num_heads": 2, "key_dim": 2, "target_shape": (2,),
-    "dims": (1,), "n": 2, "cropping": 1, "padding": 1, "depth_multiplier": 1, "max_tokens": 10,
-    "num_bins": 2, "output_mode": "int", "num_tokens": 4, "factor": 0.1, "scale": 1.0, "axes": 1,
-    "groups": 1, "stddev": 0.1, "value": 0.0, "mask_value": 0.0, "height_factor": 0.1,
-    "width_factor": 0.1, "num_classes": 2, "bin_boundaries": [0.0], "target_height": 2,
-    "target_width": 2, "shape": (2,), "sequence_length": 2,
-}
 _QUOTED = re.compile(r"""['"]([A-Za-z0-9_]+)['"]""")
 
 
 def _build(cls: Any, **overrides: Any) -> Any:
-    keras = _package()
-
-    kwargs: Dict[str, Any] = {}
-    for param in inspect.signature(cls).parameters.values():
-        if param.default is param.empty and param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY):
-            if param.name == "layer":
-                kwargs[param.name] = keras.layers.LSTM(2)
-            elif param.name == "cell":
-                kwargs[param.name] = keras.layers.LSTMCell(2)
-            elif param.name == "function":
-                kwargs[param.name] = _identity
-            else:
-                kwargs[param.name] = _PROBE_ARGUMENTS[param.name]  # KeyError: cannot build, skip
-    kwargs.update(overrides)
-    return cls(**kwargs)
-
-
-def _identity(x: Any) -> Any:
-    return x
+    return build(_package(), cls, **overrides)
 
 
 def _builds(cls: Any, **overrides: Any) -> bool:
@@ -461,8 +434,6 @@ def _warned_keywords() -> Dict[str, Dict[str, Dict[str, Any]]]:
     """
     import warnings
 
-    from tf_lint.knowledge.api_generate import _popped_keywords
-
     keras = _package()
     table: Dict[str, Dict[str, Dict[str, Any]]] = {}
     for name in sorted(_public_names(keras.layers)):
@@ -474,7 +445,7 @@ def _warned_keywords() -> Dict[str, Dict[str, Dict[str, Any]]]:
         for klass in cls.__mro__:
             init = klass.__dict__.get("__init__")
             if init is not None and klass is not keras.layers.Layer:
-                candidates |= _popped_keywords(init)
+                candidates |= popped_keywords(init)
             if klass is keras.layers.Layer:
                 break
         for keyword in sorted(candidates - signature):

@@ -6,6 +6,10 @@ was imported (``import tensorflow.compat.v1 as tf`` makes ``tf.placeholder`` a T
 which exists). Names in version guards are left alone: a ``try`` whose handler catches
 ``AttributeError``/``ImportError`` (or ``Exception``), and both branches of an ``if`` (or a
 conditional expression) whose test calls ``hasattr``/``getattr`` or reads a version.
+
+Names are judged as of the project's target TensorFlow (``ctx.target_tensorflow``, the newest
+minor release it allows; None: the newest data) from the per-release data: a name the target
+still has is not missing, one it does not have yet is.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from typing import TYPE_CHECKING, List, Optional, Set
 
 import libcst as cst
 
-from tf_lint.knowledge.api import KNOWN, MISSING, Lookup, api_path, lookup
+from tf_lint.knowledge.api import KNOWN, MISSING, Lookup, api_path
+from tf_lint.knowledge.api_versions import lookup_in
 from tf_lint.names import dotted_parts, module_name
 from tf_lint.rule import Rule
 from tf_lint.semantics.scopes import Scope
@@ -156,7 +161,7 @@ class ApiNameRule(Rule):
             return
         paths = self.ctx.shared.setdefault("api-paths", {})
         path = paths[written] if written in paths else paths.setdefault(written, api_path(written))
-        if path is None or not self.applies(written, path):
+        if path is None or not self.wants(written, path):
             return
         scope = self.ctx.scope
         head = inner.value
@@ -165,7 +170,7 @@ class ApiNameRule(Rule):
         def check() -> None:
             if scope.shadows_import(head) or _assigned_by_file(self.ctx, written):
                 return
-            found = lookup(path)
+            found = self.lookup(path)
             if found.status == KNOWN:
                 return
             if found.status == MISSING and _missing_depth(found) <= _written_depth(path, written, imported):
@@ -197,13 +202,14 @@ class ApiNameRule(Rule):
                 continue  # private and dunder names (__version__) are not API
             written = f"{base}.{module_name(alias.name)}"
             path = api_path(written)
-            if path is None or not self.applies(written, path):
+            if path is None or not self.wants(written, path):
                 continue
-            found = lookup(path)
+            found = self.lookup(path)
             # Module paths are files: TensorFlow has importable packages that its public
-            # attributes do not show (tensorflow.lite.python...), so below the top level only
-            # the Keras tree (whose files are its API) and tf.contrib are judged.
-            judged = base_path == "tensorflow" or base_path.startswith("keras") or "contrib" in path
+            # attributes do not show (tensorflow.lite.python...), so below the top level (and
+            # tf.compat.v2, a copy of it) only the Keras tree (whose files are its API) and
+            # tf.contrib are judged.
+            judged = base_path in ("tensorflow", "tensorflow.compat.v2") or base_path.startswith("keras") or "contrib" in path
             if found.status != KNOWN and judged:
                 self.check_name(alias.name, written, found, None)
 
@@ -214,16 +220,19 @@ class ApiNameRule(Rule):
         for alias in node.names:
             written = module_name(alias.name)
             path = api_path(written) if written.split(".")[0] in ("tensorflow", "keras") else None
-            if path is not None and "." in path and self.applies(written, path):
-                found = lookup(path)
+            if path is not None and "." in path and self.wants(written, path):
+                found = self.lookup(path)
                 if found.status != KNOWN:
                     self.check_name(alias.name, written, found, None)
 
-    def applies(self, written: str, path: str) -> bool:
-        """The data describes the versions the file targets, and the rule wants the name."""
-        if path.startswith("tensorflow") and (self.ctx.target_tensorflow or "").startswith("1."):
-            return False  # TF 1 code (pinned, or written for it): the data describes TensorFlow 2
-        return self.wants(written, path)
+    def target_tensorflow(self) -> Optional[str]:
+        """The newest TensorFlow release the project allows (``"2.15"``); None: unknown."""
+        target = getattr(self.ctx, "target_tensorflow", None)
+        return target if isinstance(target, str) else None
+
+    def lookup(self, path: str) -> Lookup:
+        """``path`` as of the target release (the newest data when there is none)."""
+        return lookup_in(path, self.target_tensorflow())
 
     def wants(self, written: str, path: str) -> bool:
         """Cheap filter before the lookup: the names this rule may report."""

@@ -53,7 +53,7 @@ class Tf1ApiInTf2(ApiNameRule):
         (`tf.Session`, `tf.placeholder`) get no fix: the code needs rewriting, or
         `tf.compat.v1` on purpose.
     """
-    message = "{name} is TensorFlow 1 API, gone from TF 2 ({error} when this line runs); {advice}"
+    message = "{name} is TensorFlow 1 API, {gone} ({error} when this line runs); {advice}"
     summary = "Flags TF 1 names used through TF 2's `tf` (`tf.placeholder`, `tf.Session`, `tf.train.AdamOptimizer`, `tf.log`), with the TF 2 replacement."
     rationale = """
         TF 2 removed the graph-and-session API from its main namespace; the names survive only
@@ -61,7 +61,8 @@ class Tf1ApiInTf2(ApiNameRule):
         the line. Which names are TF 1 only is generated from the installed TensorFlow
         (2.21): names present under `tf.compat.v1` and absent from `tf`; when the same object
         is public in TF 2 under another name (`tf.compat.v1.log is tf.math.log`), that name
-        is the fix.
+        is the fix. Most went in 2.0; the per-release data (every minor release from 1.15 to
+        2.21, walked the same way) names the release for those removed later.
     """
     example = """
         import tensorflow as tf
@@ -77,14 +78,15 @@ class Tf1ApiInTf2(ApiNameRule):
     """
     known_problems = """
         Code that imports `tensorflow.compat.v1 as tf` is TF 1 code on purpose and is not
-        flagged. A file with more than three TF 1 names gets one finding, on the first, that
-        counts the others: it is a TF 1 file, to migrate as a whole (`tf_upgrade_v2`) or to
-        run through `tensorflow.compat.v1`.
+        flagged, nor is a project that targets a release which still has the name (TF 1.15,
+        from a `tensorflow<2` pin or `target-tensorflow`). A file with more than three TF 1
+        names gets one finding, on the first, that counts the others: it is a TF 1 file, to
+        migrate as a whole (`tf_upgrade_v2`) or to run through `tensorflow.compat.v1`.
     """
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
-        self._hits: List[Tuple[cst.CSTNode, str, Optional[str], str, str]] = []  # node, TF 1 path, TF 2 path, as written, error
+        self._hits: List[Tuple[cst.CSTNode, str, Optional[str], str, str, str]] = []  # node, TF 1 path, TF 2 path, as written, error, gone
 
     def wants(self, written: str, path: str) -> bool:
         return written.startswith("tensorflow.") and not written.startswith("tensorflow.compat.")
@@ -97,20 +99,21 @@ class Tf1ApiInTf2(ApiNameRule):
             whole = found.path == missing_path(found)
             moved = tf1_replacement(missing) if whole and missing == written else None  # a fix only for the whole name
             error = "ImportError" if scope is None else "AttributeError"
-            self._hits.append((node, missing, moved, shown(node, written, found, scope), error))
+            gone = f"removed in TensorFlow {found.removed}" if found.removed not in ("", "2.0") else "gone from TF 2"
+            self._hits.append((node, missing, moved, shown(node, written, found, scope), error, gone))
 
     def finish(self) -> None:
         hits = self._hits  # in source order: imports during the walk come first, as they sit first
         if len(hits) > _COLLAPSE_AFTER:
-            node, path, _moved, name, error = hits[0]
+            node, path, _moved, name, error, gone = hits[0]
             advice = (
                 f"this file uses {len(hits)} TF 1 names (reported once): migrate it with tf_upgrade_v2, "
                 "or run it as TF 1 code with `import tensorflow.compat.v1 as tf`"
             )
-            self.report(node, name=name, error=error, advice=advice)
+            self.report(node, name=name, gone=gone, error=error, advice=advice)
             return
-        for node, path, moved, name, error in hits:
-            self.report(node, fix=_moved_fix(node, path, moved), name=name, error=error, advice=_advice(path, moved))
+        for node, path, moved, name, error, gone in hits:
+            self.report(node, fix=_moved_fix(node, path, moved), name=name, gone=gone, error=error, advice=_advice(path, moved))
 
 
 def _advice(path: str, moved: Optional[str]) -> str:

@@ -7,7 +7,8 @@ from typing import Optional
 import libcst as cst
 
 from tf_lint.diagnostics import Severity
-from tf_lint.knowledge.api import Lookup
+from tf_lint.knowledge.api import MISSING, Lookup
+from tf_lint.knowledge.api_versions import removed_in
 from tf_lint.rules._api_rule import ApiNameRule, spelled
 from tf_lint.rules.tfl608_unknown_api_name import is_contrib
 from tf_lint.semantics.scopes import Scope
@@ -28,12 +29,13 @@ class TfContrib(ApiNameRule):
     code = "TFL602"
     name = "tf-contrib"
     severity = Severity.ERROR
-    message = "{name}: tf.contrib was removed in TensorFlow 2.0 ({error} when this line runs); {advice}"
+    message = "{name}: tf.contrib was removed in TensorFlow {removed} ({error} when this line runs); {advice}"
     summary = "Flags any use or import of `tf.contrib`, which TensorFlow 2 removed."
     rationale = """
         `tf.contrib` was dropped in TF 2.0 with no compatibility alias (not even under
         `tf.compat.v1`), so old tutorials' `tf.contrib.layers.xavier_initializer()` or
-        `tf.contrib.data.AUTOTUNE` fail as soon as the line runs.
+        `tf.contrib.data.AUTOTUNE` fail as soon as the line runs. The release is read from
+        the per-release data: TensorFlow 1.15 has `tf.contrib`, no 2.x release does.
     """
     example = """
         init = tf.contrib.layers.xavier_initializer()
@@ -41,13 +43,20 @@ class TfContrib(ApiNameRule):
     use_instead = """
         init = keras.initializers.GlorotUniform()
     """
-    known_problems = "No fix: most of `tf.contrib` moved to other packages or changed shape."
+    known_problems = """
+        No fix: most of `tf.contrib` moved to other packages or changed shape. A project that
+        targets TensorFlow 1.15 (its requirements pin `tensorflow<2`, or `target-tensorflow`)
+        is not flagged.
+    """
 
     def wants(self, written: str, path: str) -> bool:
         return is_contrib(path)
 
     def check_name(self, node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> None:
+        if found.status != MISSING:
+            return  # the target release has it (TF 1.15)
         tail = found.path.split("contrib", 1)[1].lstrip(".")
         replacement = next((use for name, use in _REPLACEMENTS.items() if tail == name or tail.startswith(name + ".")), None)
         advice = f"use {replacement}" if replacement else "find the TF 2 successor (keras, tf.data, or a separate package)"
-        self.report(node, name=written if scope is None else spelled(node), error="ImportError" if scope is None else "AttributeError", advice=advice)
+        removed = removed_in("tensorflow.contrib") or "2"
+        self.report(node, name=written if scope is None else spelled(node), removed=removed, error="ImportError" if scope is None else "AttributeError", advice=advice)

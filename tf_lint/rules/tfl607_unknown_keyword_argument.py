@@ -65,12 +65,17 @@ class UnknownKeywordArgument(ApiNameRule):
         written = self.ctx.imports.resolve_written(node.func) if callee is not None else None
         if written is not None:
             path = api_path(written)
-            if path is not None and self.applies(written, path):
+            if path is not None and self.wants(written, path) and not (path.startswith("tensorflow") and self._targets_tf1()):
                 self.defer(lambda: self._check_function(node, path, keywords, scope))
             return
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in MODEL_METHODS and self.ctx.keras_major == "3":
             self.defer(lambda: self._check_method(node, func, keywords, scope))
+
+    def _targets_tf1(self) -> bool:
+        """TF 1 code: its functions' keywords (``keep_prob=``, ``reduction_indices=``) are TF 1's,
+        which the signatures (read from TensorFlow 2.21) do not describe."""
+        return (self.ctx.target_tensorflow or "").startswith("1.")
 
     def _check_function(self, node: cst.Call, path: str, keywords: List[cst.Arg], scope: Scope) -> None:
         head = node.func

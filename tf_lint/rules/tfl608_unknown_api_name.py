@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, Optional
 
 import libcst as cst
 
 from tf_lint.diagnostics import Fix, Severity
-from tf_lint.knowledge.api import MISSING, Lookup, api_surface, in_compat_v1
+from tf_lint.knowledge.api import KNOWN, MISSING, Lookup, api_surface, in_compat_v1, lookup
+from tf_lint.knowledge.api_versions import exists_in
 from tf_lint.knowledge.suggest import suggest
 from tf_lint.rules._api_rule import ApiNameRule, shown, written_missing
 from tf_lint.semantics.scopes import Scope
 
 
 def is_tf1_name(path: str) -> bool:
-    """``tensorflow.placeholder``: gone from TF 2, still under ``tf.compat.v1`` (TFL601's)."""
+    """``tensorflow.placeholder``: gone from TF 2, still under ``tf.compat.v1`` (TFL601's). A
+    name the newest TF 2 has is not one, although an older target may lack it."""
     if not path.startswith("tensorflow.") or path.startswith(("tensorflow.compat.", "tensorflow.keras")):
         return False  # (tf.keras is Keras 3 in TF 2: no need to read TensorFlow's data)
-    return in_compat_v1(path)
+    return in_compat_v1(path) and lookup(path).status != KNOWN
 
 
 def missing_path(found: Lookup) -> str:
@@ -40,14 +42,20 @@ class UnknownApiName(ApiNameRule):
         letter's case (`accuracy` -> `Accuracy`) swaps a function for a class, and other
         suggestions are best guesses: those apply only with `--unsafe-fixes`.
     """
-    message = "{name} does not exist in {library} ({error} when this line runs){advice}"
-    summary = "Flags `tf.*`/`keras.*` names that do not exist in the installed TensorFlow/Keras (`tf.keras.layers.Dens`, `keras.utils.np_utils`), with a did-you-mean."
+    message = "{name} does not exist in {library} ({history}{error} when this line runs){advice}"
+    summary = "Flags `tf.*`/`keras.*` names that do not exist in the target TensorFlow/Keras (`tf.keras.layers.Dens`, `keras.utils.np_utils`, `tf.estimator` since 2.16), with a did-you-mean."
     rationale = """
         An attribute typo or a name removed in Keras 3 only fails when the line runs
         (`AttributeError`, or `ImportError` for `from ... import`), often after data loading
         or at the end of a training run. General linters cannot see these: TensorFlow's lazy
         modules defeat pylint's inference. tf-lint checks each name against the public API
-        generated from the real TensorFlow 2.21 and Keras 3.15 (every module's `dir()`).
+        generated from the real TensorFlow 2.21 and Keras 3.15 (every module's `dir()` as
+        imported, `tf.compat.v1` and `tf.compat.v2` included), and against every TensorFlow
+        minor release from 1.15 to 2.21, each installed and walked the same way: a name
+        TensorFlow removed says in which release (`tf.estimator`: removed in 2.16), and for a
+        project whose requirements pin an older TensorFlow (or `target-tensorflow`), a name
+        that release still has is not flagged, and one it does not have yet is
+        (`tf.experimental.numpy` with TensorFlow 2.3: added in 2.4).
     """
     example = """
         layer = tf.keras.layers.Dens(64)
@@ -65,6 +73,10 @@ class UnknownApiName(ApiNameRule):
         (`tf.x = ...`, `setattr`) and names in annotations or under `if TYPE_CHECKING` are
         not flagged. `keras.*` and `tf.keras.*` are checked against the union of the two
         trees, so a name only one of them has (`keras.losses.Reduction`) is not flagged.
+        Per release, only the names walked are known: below a module that was not walked
+        (`tf.estimator.Estimator`, TensorFlow's Keras trees) a target release says nothing,
+        and a target outside 1.15-2.21 is checked against the newest data. The did-you-mean
+        offers only names the target release has.
     """
 
     def check_name(self, node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> None:
@@ -73,9 +85,9 @@ class UnknownApiName(ApiNameRule):
         surface = api_surface(found.path.split(".")[0])
         if surface is None:
             return
-        library = f"{'TensorFlow' if surface.package == 'tensorflow' else 'Keras'} {surface.version}"
+        library = f"{'TensorFlow' if surface.package == 'tensorflow' else 'Keras'} {found.release or surface.version}"
         error = "ImportError" if scope is None else "AttributeError"
-        guess = suggest(found.attr, surface.children(found.owner), cutoff=0.8)
+        guess = None if found.added else suggest(found.attr, _candidates(surface.children(found.owner), found), cutoff=0.8)
         advice, fix = "", None
         if guess is not None:
             advice = f"; did you mean {guess.name}?"
@@ -83,7 +95,21 @@ class UnknownApiName(ApiNameRule):
                 # `accuracy` -> `Accuracy` swaps a function for a class: never safe
                 same_kind = guess.name[:1].isupper() == found.attr[:1].isupper()
                 fix = _rename_last(node, guess.name, guess.exact and same_kind)
-        self.report(node, fix=fix, name=shown(node, written, found, scope), library=library, error=error, advice=advice)
+        self.report(node, fix=fix, name=shown(node, written, found, scope), library=library, history=history(found), error=error, advice=advice)
+
+
+def history(found: Lookup) -> str:
+    """``"removed in TensorFlow 2.16; "`` or ``"added in TensorFlow 2.13; "`` (or nothing)."""
+    if found.added:
+        return f"added in TensorFlow {found.added}; "
+    return f"removed in TensorFlow {found.removed}; " if found.removed else ""
+
+
+def _candidates(children: Dict[str, str], found: Lookup) -> Dict[str, str]:
+    """The names a did-you-mean may offer: those of the newest data the target release has."""
+    if not found.release:
+        return children
+    return {name: kind for name, kind in children.items() if exists_in(f"{found.owner}.{name}", found.release) is not False}
 
 
 def _rename_last(node: cst.CSTNode, name: str, exact: bool) -> Optional[Fix]:
