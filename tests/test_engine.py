@@ -156,7 +156,7 @@ def test_direct_positions_match_libcsts_metadata_wrapper() -> None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from tf_lint.engine import node_positions
+    from tf_lint.positions import node_positions
 
     for path in sorted(FIXTURES.rglob("*.py"))[:40]:
         try:

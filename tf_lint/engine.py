@@ -10,13 +10,13 @@ import sys
 from typing import Callable, Collection, Dict, Iterator, List, Mapping, Optional, Tuple, Type
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-from libcst.metadata.position_provider import PositionProvidingCodegenState
+from libcst.metadata import CodeRange
 
 from tf_lint.calls import CallRouter
 from tf_lint.context import ContextEnter, ContextExit, FileContext
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.files import DEFAULT_MAX_FILE_SIZE
+from tf_lint.positions import node_positions
 from tf_lint.registry import RuleMeta
 from tf_lint.rule import Rule
 from tf_lint.rules import all_rules, rule_for
@@ -186,19 +186,6 @@ def _reraise(owner: object, node: cst.CSTNode, error: Exception) -> None:
     raise error
 
 
-def node_line(file: object, node: cst.CSTNode) -> int:
-    """The line ``node`` starts on in ``file`` (a FileContext); 0 if it is not one of its nodes.
-    Positions are computed once per file, on the first question."""
-    shared = getattr(file, "shared", None)
-    module = getattr(file, "module", None)
-    if shared is None or module is None:
-        return 0
-    if "positions" not in shared:
-        shared["positions"] = node_positions(module)
-    span = shared["positions"].get(node)
-    return span.start.line if span is not None else 0
-
-
 def parse_error(source: str) -> Optional[Tuple[int, int, str]]:
     """Why ``source`` does not parse (1-based line, 0-based column, detail); None if it does."""
     with _deep_recursion(), _gc_paused():
@@ -225,25 +212,6 @@ def _syntax_error_at(source: str, error: cst.ParserSyntaxError) -> Tuple[int, in
     except (ValueError, RecursionError, MemoryError):
         pass
     return error.raw_line, error.raw_column, error.message
-
-
-def node_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
-    """Every node's start and end, as libcst's PositionProvider computes them.
-
-    ``MetadataWrapper.resolve`` first walks the whole tree with a visitor that rebuilds every
-    node, which doubled the cost of positions; the provider's own code-generation pass is all
-    they need, so it is run directly (node identity is kept). Should a libcst release change
-    those internals, the public route still works.
-    """
-    try:
-        provider = PositionProvider()
-        state = PositionProvidingCodegenState(
-            default_indent=module.default_indent, default_newline=module.default_newline, provider=provider
-        )
-        module._codegen(state)
-        return provider._computed  # type: ignore[return-value]
-    except (AttributeError, TypeError):  # pragma: no cover - a libcst that moved its internals
-        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
 
 
 def _expected_error_lines(ctx: FileContext, positions: Mapping[cst.CSTNode, CodeRange]) -> List[Tuple[int, int]]:

@@ -248,7 +248,7 @@ class ProjectView:
         return None
 
     def describe(self, file: ModuleFile, node: cst.CSTNode) -> str:
-        from tf_lint.engine import node_line
+        from tf_lint.positions import node_line
 
         try:
             shown = Path(file.path).resolve().relative_to(self.root).as_posix()

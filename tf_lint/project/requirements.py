@@ -170,8 +170,11 @@ def parse_conda(text: str, file: str, line: int) -> Optional[Requirement]:
 
 
 def first_for(requirements: List[Requirement], names: FrozenSet[str]) -> Optional[Requirement]:
-    """The first requirement of one of ``names``, main dependencies before optional ones."""
+    """The first requirement of one of ``names``: main dependencies before optional ones, and a
+    requirement that bounds the version before one that does not (``tensorflow`` in
+    requirements.txt says less than ``tensorflow<2.16`` in setup.py)."""
     main = [r for r in requirements if r.name in names and r.group == "main"]
     other = [r for r in requirements if r.name in names and r.group != "main"]
     found = main or other
-    return found[0] if found else None
+    bounded = [r for r in found if r.range != Range()]
+    return (bounded or found)[0] if found else None

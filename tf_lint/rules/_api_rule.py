@@ -228,6 +228,8 @@ class ApiNameRule(Rule):
     def target_tensorflow(self) -> Optional[str]:
         """The newest TensorFlow release the project allows (``"2.15"``); None: unknown."""
         target = getattr(self.ctx, "target_tensorflow", None)
+        if isinstance(target, str) and target.startswith("1."):
+            return "1.15"  # the only TF 1 release the data has; the API barely moved within 1.x
         return target if isinstance(target, str) else None
 
     def lookup(self, path: str) -> Lookup:

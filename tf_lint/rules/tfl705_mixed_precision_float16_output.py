@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Set
+import re
+from typing import TYPE_CHECKING, List, Optional, Set
 
 import libcst as cst
 
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
+from tf_lint.positions import node_line
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, keyword, string_value
 from tf_lint.semantics.links import built_at, file_of, is_foreign
@@ -46,19 +48,25 @@ class MixedPrecisionFloat16Output(Rule):
         Only models the file builds (a `Sequential` list or a Functional `Model`) and compiles,
         in files that set the policy with a literal `'mixed_float16'`. A `compile()` at the top
         level of a script or notebook counts only when the policy is set above it (cells run in
-        order); one inside a function counts wherever the policy is set.
+        order); one inside a function counts unless the function is defined, and every mention
+        of it made, above the top-level line that sets the policy (a notebook that builds and
+        tunes models in early cells and turns mixed precision on later).
     """
 
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
         self.mixed = False
+        self.top_level_policies: List[cst.Call] = []  # set_global_policy("mixed_float16") at the top level
 
     def call_interests(self) -> CallInterests:
         return CallInterests(names=SET_POLICY, methods=frozenset({"compile"}))
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
         if callee in SET_POLICY:
-            self.mixed = self.mixed or sets_mixed_float16(node)
+            if sets_mixed_float16(node):
+                self.mixed = True
+                if self.ctx.scope.enclosing_function() is None:
+                    self.top_level_policies.append(node)
             return
         if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
             receiver, scope = node.func.value, self.ctx.scope
@@ -66,8 +74,25 @@ class MixedPrecisionFloat16Output(Rule):
                 return  # top-level code runs in order: the policy is set later (a notebook's later cell)
             self.defer(lambda: self._check(receiver, scope))
 
+    def _used_before_the_policy(self, scope: Scope) -> bool:
+        """A function (or a class's method) of the top level whose every mention comes before
+        the top-level line that sets the policy: it ran before it (a notebook's earlier cells)."""
+        if not self.top_level_policies:
+            return False
+        outer = scope
+        while outer.parent is not None and outer.parent.parent is not None:
+            outer = outer.parent
+        definition = outer.node
+        if not isinstance(definition, (cst.FunctionDef, cst.ClassDef)):
+            return False
+        policy_line = min(node_line(self.ctx, node) for node in self.top_level_policies)
+        defined_at = node_line(self.ctx, definition)
+        name = re.compile(rf"\b{re.escape(definition.name.value)}\b")
+        mentions = [n for n, line in enumerate(self.ctx.source.splitlines(), 1) if n > defined_at and name.search(line)]
+        return 0 < defined_at < policy_line and all(line < policy_line for line in mentions)
+
     def _check(self, receiver: cst.Name, scope: Scope) -> None:
-        if not self.mixed:
+        if not self.mixed or self._used_before_the_policy(scope):
             return
         reported: Set[int] = self.ctx.shared.setdefault("tfl705-reported", set())
         source = model_source(receiver, scope)

@@ -18,7 +18,7 @@ from tf_lint.knowledge.api import MISSING, api_path, in_compat_v1, lookup
 from tf_lint.names import ImportTable
 
 TF1_TARGET = "1.15"  # the last TensorFlow 1 release
-MIN_TF1_NAMES = 3  # distinct TF 1-only names that make a file TF 1 code
+MIN_TF1_NAMES = 2  # distinct TF 1-only names that make a file TF 1 code (a Session and what it runs)
 
 
 def tf1_names(imports: ImportTable, source: str) -> List[str]:
@@ -27,15 +27,20 @@ def tf1_names(imports: ImportTable, source: str) -> List[str]:
     aliases = [local for local in _locals_of(imports, "tensorflow")]
     found: List[str] = []
     seen: Set[str] = set()
-    if not aliases:
-        return found
-    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in aliases) + r")((?:\.[A-Za-z_]\w*)+)")
-    for match in pattern.finditer(source):
-        written = "tensorflow" + match.group(1)
+
+    def note(written: str) -> None:
         name = _tf1_only(written)
         if name is not None and name not in seen:
             seen.add(name)
             found.append(name)
+
+    for target in imports.targets():  # from tensorflow.contrib import slim; from tensorflow.examples...
+        if target.startswith("tensorflow.") and not target.startswith("tensorflow.compat."):
+            note(target)
+    if aliases:
+        pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in aliases) + r")((?:\.[A-Za-z_]\w*)+)")
+        for match in pattern.finditer(source):
+            note("tensorflow" + match.group(1))
     return found
 
 
