@@ -16,6 +16,7 @@ from tf_lint.diagnostics import Fix
 from tf_lint.knowledge import KerasKnowledge, available_versions, keras_knowledge
 from tf_lint.names import ImportTable, ScopedNames, module_name
 from tf_lint.registry import RuleMeta
+from tf_lint.semantics.guards import catches_missing_names, is_version_test
 from tf_lint.semantics.links import ProjectLinks
 from tf_lint.semantics.models import AddCalls
 from tf_lint.semantics.scopes import (
@@ -65,6 +66,7 @@ class FileContext:
         # written for TF 1 in a project that does not require TF 2 is TF 1 code (semantics.tf1).
         self.target_tensorflow = target_tensorflow
         self.tf1_names: List[str] = []
+        self.tf1_possible = tf1_possible  # nothing requires TensorFlow 2: TF 1-only modules are expected
         if tf1_possible and target_tensorflow is None and self.imports.imports_ml:
             names = tf1_names(self.imports, source)
             if len(names) >= MIN_TF1_NAMES:
@@ -79,6 +81,7 @@ class FileContext:
         self.module_scope = Scope(module, "module", None, file=self)
         self.adds = AddCalls()  # `<model>.add(layer)` calls, for the model questions
         self.branches = 0  # if/try nesting of the walk's position
+        self.guards: List[bool] = []  # per enclosing if/try/annotation: is it a version guard?
         self.scope: Scope = self.module_scope
         self.loops: List[Loop] = []
         self.findings: List[Finding] = []
@@ -86,6 +89,12 @@ class FileContext:
         self._callees: Dict[int, Optional[str]] = {}
         # ``with pytest.raises(...)`` / ``self.assertRaises(...)`` bodies fail on purpose.
         self.expected_error_blocks: List[cst.With] = []
+
+    def version_guarded(self) -> bool:
+        """Is the walk inside code for another version (``semantics.guards``): a branch of an
+        ``if`` on ``hasattr``/a version/``TYPE_CHECKING``, a ``try`` that catches
+        ImportError/AttributeError, an annotation?"""
+        return any(self.guards)
 
     def add_finding(self, node: cst.CSTNode, rule: Type[RuleMeta], message: str, fix: Optional[Fix] = None) -> None:
         self.findings.append((node, rule, message, fix))
@@ -334,12 +343,27 @@ class ContextEnter(Visitor):
         layer = node.args[0].value if followable and len(node.args) == 1 and node.args[0].keyword is None else None
         self.ctx.adds.record(owner, receiver, layer)
 
-    # ``if``/``try`` bodies may not run: an add() there cannot be followed.
+    # ``if``/``try`` bodies may not run: an add() there cannot be followed. Some are version
+    # guards (another version's branch).
     def visit_If(self, node: cst.If) -> None:
         self.ctx.branches += 1
+        self.ctx.guards.append(self._version_test(node.test))
 
     def visit_Try(self, node: cst.Try) -> None:
         self.ctx.branches += 1
+        self.ctx.guards.append(catches_missing_names(node))
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self.ctx.guards.append(self._version_test(node.test))
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:  # often never evaluated
+        self.ctx.guards.append(True)
+
+    def _version_test(self, test: cst.BaseExpression) -> bool:
+        known: Dict[int, bool] = self.ctx.shared.setdefault("version-tests", {})
+        if id(test) not in known:
+            known[id(test)] = is_version_test(test)
+        return known[id(test)]
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
@@ -382,9 +406,16 @@ class ContextExit(Visitor):
 
     def _leave_branch(self, node: cst.CSTNode) -> None:
         self.ctx.branches -= 1
+        self.ctx.guards.pop()
 
     leave_If = _leave_branch
     leave_Try = _leave_branch
+
+    def _leave_guard(self, node: cst.CSTNode) -> None:
+        self.ctx.guards.pop()
+
+    leave_IfExp = _leave_guard
+    leave_Annotation = _leave_guard
 
     def _pop_loop(self, node: cst.CSTNode) -> None:
         self.ctx.loops.pop()

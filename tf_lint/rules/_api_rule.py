@@ -14,7 +14,7 @@ still has is not missing, one it does not have yet is.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional, Set
+from typing import TYPE_CHECKING, Optional, Set
 
 import libcst as cst
 
@@ -22,58 +22,12 @@ from tf_lint.knowledge.api import KNOWN, MISSING, Lookup, api_path
 from tf_lint.knowledge.api_versions import lookup_in
 from tf_lint.names import dotted_parts, module_name
 from tf_lint.rule import Rule
+from tf_lint.semantics.guards import left_for_other_versions
+from tf_lint.semantics.reaching import shared_parents
 from tf_lint.semantics.scopes import Scope
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
-
-_GUARD_ERRORS = frozenset({"AttributeError", "ImportError", "ModuleNotFoundError", "Exception", "BaseException", "TypeError"})
-# Words in an `if` test that mark a version switch: `hasattr(tf, ...)`, `tf.__version__`,
-# `TYPE_CHECKING`, `IS_TF1`, `compat.is_v1_apis()`, `keras_2`...
-_VERSION_WORDS = ("hasattr", "getattr", "version", "VERSION", "TYPE_CHECKING", "tf1", "tf2", "TF1", "TF2", "v1", "v2", "V1", "V2", "legacy", "keras2", "keras3", "KERAS")
-
-
-def _catches_missing_names(node: cst.Try) -> bool:
-    for handler in node.handlers:
-        if handler.type is None:
-            return True
-        types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-        for item in types:
-            value = item.value if isinstance(item, cst.Element) else item
-            name = dotted_parts(value)  # type: ignore[arg-type]
-            if name and name[-1] in _GUARD_ERRORS:
-                return True
-    return False
-
-
-def _is_version_test(test: cst.BaseExpression) -> bool:
-    """Does the test call ``hasattr``/``getattr`` or read a version? A walk over the usual
-    expression shapes; generating the test's code for a substring search cost a third of
-    these rules' time."""
-    stack: List[cst.CSTNode] = [test]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Name):
-            if any(word in node.value for word in _VERSION_WORDS):
-                return True
-        elif isinstance(node, cst.Attribute):
-            if any(word in node.attr.value for word in _VERSION_WORDS):
-                return True
-            stack.append(node.value)
-        elif isinstance(node, cst.Call):
-            stack.append(node.func)
-            stack.extend(arg.value for arg in node.args)
-        elif isinstance(node, cst.BooleanOperation):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, cst.UnaryOperation):
-            stack.append(node.expression)
-        elif isinstance(node, cst.Comparison):
-            stack.append(node.left)
-            stack.extend(target.comparator for target in node.comparisons)
-        elif isinstance(node, cst.Subscript):
-            stack.append(node.value)
-    return False
-
 
 class ApiNameRule(Rule):
     """Feeds :meth:`check_name` every dotted tf/keras name outside version guards, and
@@ -82,36 +36,15 @@ class ApiNameRule(Rule):
     def __init__(self, ctx: "FileContext") -> None:
         super().__init__(ctx)
         self._inner: Set[int] = set()  # ids of Attribute nodes inside a chain already seen
-        self._guards: List[bool] = []
-
-    # --- version guards ---------------------------------------------------------------------------
-
-    def visit_Try(self, node: cst.Try) -> None:  # the handlers are the other versions' branch
-        self._guards.append(_catches_missing_names(node))
-
-    def leave_Try(self, node: cst.Try) -> None:
-        self._guards.pop()
-
-    def visit_If(self, node: cst.If) -> None:  # test, body and else: `if hasattr(tf, "x") and tf.x`
-        self._guards.append(_memo_version_test(self.ctx, node.test))
-
-    def leave_If(self, node: cst.If) -> None:
-        self._guards.pop()
-
-    def visit_IfExp(self, node: cst.IfExp) -> None:
-        self._guards.append(_memo_version_test(self.ctx, node.test))
-
-    def leave_IfExp(self, node: cst.IfExp) -> None:
-        self._guards.pop()
-
-    def visit_Annotation(self, node: cst.Annotation) -> None:  # often never evaluated
-        self._guards.append(True)
-
-    def leave_Annotation(self, node: cst.Annotation) -> None:
-        self._guards.pop()
 
     def guarded(self) -> bool:
-        return any(self._guards)
+        """Inside a version guard (``semantics.guards``): another version's branch."""
+        return self.ctx.version_guarded()
+
+    def left_earlier(self, node: cst.CSTNode, scope: Scope) -> bool:
+        """The enclosing function already left on other versions (``if is_tf2: return shim``,
+        ``err_if_tf2()``): ``node`` runs on one version only."""
+        return left_for_other_versions(node, scope, shared_parents(self.ctx))
 
     # --- names the file itself assigns (`tf.placeholder = tf.compat.v1.placeholder`) ---------------
 
@@ -175,7 +108,8 @@ class ApiNameRule(Rule):
                 return
             if found.status == MISSING and _missing_depth(found) <= _written_depth(path, written, imported):
                 return  # the import itself is missing (`from tensorflow import estimator`): reported there
-            self.check_name(node, written, found, scope)
+            if not self.left_earlier(node, scope):
+                self.check_name(node, written, found, scope)
 
         self.defer(check)
 
@@ -192,7 +126,7 @@ class ApiNameRule(Rule):
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar) or self.guarded():
             return
         base = module_name(node.module)
-        if base.split(".")[0] not in ("tensorflow", "keras"):
+        if base.split(".")[0] not in ("tensorflow", "keras") or self.left_earlier(node, self.ctx.scope):
             return
         base_path = api_path(base)
         if base_path is None:
@@ -220,7 +154,7 @@ class ApiNameRule(Rule):
         for alias in node.names:
             written = module_name(alias.name)
             path = api_path(written) if written.split(".")[0] in ("tensorflow", "keras") else None
-            if path is not None and "." in path and self.wants(written, path):
+            if path is not None and "." in path and self.wants(written, path) and not self.left_earlier(node, self.ctx.scope):
                 found = self.lookup(path)
                 if found.status != KNOWN:
                     self.check_name(alias.name, written, found, None)
@@ -262,14 +196,6 @@ def written_missing(written: str, found: Lookup) -> str:
     ``keras.metrics.accuracy``): the written path cut at the part that is missing."""
     parts = written.split(".")
     return ".".join(parts[: _missing_depth(found) + written.count(".") - found.path.count(".")])
-
-
-def _memo_version_test(ctx: "FileContext", test: cst.BaseExpression) -> bool:
-    known = ctx.shared.setdefault("version-tests", {})
-    answer = known.get(id(test))
-    if answer is None:
-        answer = known[id(test)] = _is_version_test(test)
-    return bool(answer)
 
 
 def _imports_ml_name(ctx: "FileContext", local: str) -> bool:

@@ -24,8 +24,8 @@ class OptimizerArgumentRule(Rule):
         return CallInterests(prefixes=(OPTIMIZERS,))
 
     def on_call(self, node: cst.Call, qualified: Optional[str]) -> None:
-        if not self.ctx.imports.imports_ml:
-            return
+        if not self.ctx.imports.imports_ml or self.ctx.version_guarded():
+            return  # another version's branch (`if hasattr(tf.keras.optimizers, "legacy")`)
         if qualified is None or not qualified.startswith(OPTIMIZERS) or self.ctx.version_for(node) != "3":
             return
         changes = migration().optimizer_arguments.get(qualified[len(OPTIMIZERS):], {})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
 from tf_lint.diagnostics import Severity
@@ -9,6 +11,7 @@ from tf_lint.names import Names
 from tf_lint.rules._loop_rule import LoopRule
 from tf_lint.semantics.expressions import short_code
 from tf_lint.semantics.loops import LoopShape, hot, indexes_with, range_over_size
+from tf_lint.semantics.reaching import reaching, shared_parents
 from tf_lint.semantics.scopes import Scope, target_names
 from tf_lint.semantics.tensors import TensorOracle
 from tf_lint.semantics.tracing import EAGER
@@ -60,7 +63,13 @@ class PythonLoopOverTensor(LoopRule):
             return
         oracle = TensorOracle(self.ctx.imports)
         names = self.ctx.names(scope)
-        if not hot(self.ctx.path, [loop.iter], scope, names):
+        parents = shared_parents(self.ctx)
+
+        def value_at_loop(name: str) -> Optional[cst.BaseExpression]:
+            found = reaching(name, loop.iter, scope, parents)
+            return found.value if found is not None and not found.path else None
+
+        if not hot(self.ctx.path, [loop.iter], scope, names, value_at_loop):
             return  # a handful of elements, or a test
         ranged = range_over_size(loop.iter, names)
         if ranged is not None:

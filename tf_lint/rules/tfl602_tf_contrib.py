@@ -46,7 +46,11 @@ class TfContrib(ApiNameRule):
     known_problems = """
         No fix: most of `tf.contrib` moved to other packages or changed shape. A project that
         targets TensorFlow 1.15 (its requirements pin `tensorflow<2`, or `target-tensorflow`)
-        is not flagged.
+        is not flagged, nor is a file written for TF 1. In a project whose requirements allow
+        TF 1 too (`tensorflow>=1.15`), a module-level use is taken for a TF 1-only module the
+        project imports only under TF 1 (tensor2tensor's `if not is_tf2: import ...`); uses in
+        a function are still reported, unless the function first leaves on other versions
+        (`if is_tf2: return shim`, or a call of a helper of the file that raises under TF 2).
     """
 
     def wants(self, written: str, path: str) -> bool:
@@ -55,6 +59,9 @@ class TfContrib(ApiNameRule):
     def check_name(self, node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> None:
         if found.status != MISSING:
             return  # the target release has it (TF 1.15)
+        where = scope if scope is not None else self.ctx.scope
+        if self.ctx.tf1_possible and where.enclosing_function() is None:
+            return  # a project that runs on TF 1 too: a module that needs contrib to load is its TF 1-only module
         tail = found.path.split("contrib", 1)[1].lstrip(".")
         replacement = next((use for name, use in _REPLACEMENTS.items() if tail == name or tail.startswith(name + ".")), None)
         advice = f"use {replacement}" if replacement else "find the TF 2 successor (keras, tf.data, or a separate package)"

@@ -50,7 +50,7 @@ class RemovedModelMethod(Rule):
         return CallInterests(methods=frozenset(migration().removed_model_methods))
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if not self.ctx.imports.imports_ml or self.ctx.keras_major != "3":
+        if not self.ctx.imports.imports_ml or self.ctx.keras_major != "3" or self.ctx.version_guarded():
             return
         func = node.func
         if not isinstance(func, cst.Attribute):

@@ -88,7 +88,7 @@ class Keras3SaveFormat(Rule):
         return CallInterests(names=frozenset(_FUNCTIONS), methods=_MODEL_METHODS | _EVIDENCE)
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if not self.ctx.imports.imports_ml or self.ctx.version_for(node) != "3":
+        if not self.ctx.imports.imports_ml or self.ctx.version_for(node) != "3" or self.ctx.version_guarded():
             return
         scope = self.ctx.scope
         func = node.func

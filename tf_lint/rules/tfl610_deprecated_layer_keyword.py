@@ -58,7 +58,7 @@ class DeprecatedLayerKeyword(Rule):
         return CallInterests(prefixes=(_LAYERS,))
 
     def on_call(self, node: cst.Call, callee: Optional[str]) -> None:
-        if not self.ctx.imports.imports_ml or callee is None or self.ctx.version_for(node) != "3":
+        if not self.ctx.imports.imports_ml or callee is None or self.ctx.version_for(node) != "3" or self.ctx.version_guarded():
             return
         warned = self.ctx.knowledge.warned_keywords.get(callee)
         if not warned:

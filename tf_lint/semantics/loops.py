@@ -3,7 +3,7 @@ variable, and which loops are hot enough for a per-iteration cost to matter."""
 
 from __future__ import annotations
 
-from typing import List, NamedTuple, Optional, Sequence
+from typing import Callable, List, NamedTuple, Optional, Sequence
 
 import libcst as cst
 
@@ -113,7 +113,25 @@ _LINSPACES = frozenset({"tensorflow.linspace", "numpy.linspace", "tensorflow.ran
 _LITERAL_ARRAYS = frozenset({"tensorflow.constant", "numpy.array", "numpy.asarray", "tensorflow.convert_to_tensor"})
 
 
-def static_length(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int = 0) -> Optional[int]:
+ValueOf = Callable[[str], Optional[cst.BaseExpression]]  # the value a name holds where the loop runs
+
+
+def _bound(name: str, scope: Scope, value_of: Optional[ValueOf]) -> Optional[cst.BaseExpression]:
+    """What ``name`` holds: the assignment reaching the loop when the caller can tell
+    (``value_of``), else its single binding in its scope."""
+    if value_of is not None:
+        found = value_of(name)
+        if found is not None:
+            return found
+    bindings = scope.bindings_of(name)
+    if len(bindings) == 1 and bindings[0].kind == ASSIGN:
+        return bindings[0].value
+    return None
+
+
+def static_length(
+    expr: cst.BaseExpression, scope: Scope, names: Names, depth: int = 0, value_of: Optional[ValueOf] = None
+) -> Optional[int]:
     """How many items iterating over ``expr`` gives, when the source says: a literal list,
     tuple, set, dict or string; ``range`` of fixed integers (``static_int``), ``tf.range``/
     ``linspace`` of literal numbers; ``enumerate``/``zip`` of those; ``tf.constant``/``np.array``
@@ -128,23 +146,21 @@ def static_length(expr: cst.BaseExpression, scope: Scope, names: Names, depth: i
         value = expr.evaluated_value
         return len(value) if isinstance(value, (str, bytes)) else None
     if isinstance(expr, cst.Name):
-        bindings = scope.bindings_of(expr.value)
-        if len(bindings) == 1 and bindings[0].kind == ASSIGN and bindings[0].value is not None:
-            return static_length(bindings[0].value, scope, names, depth + 1)
-        return None
+        bound = _bound(expr.value, scope, value_of)
+        return static_length(bound, scope, names, depth + 1, value_of) if bound is not None else None
     if isinstance(expr, cst.Call):
-        return _call_length(expr, scope, names, depth)
+        return _call_length(expr, scope, names, depth, value_of)
     return None
 
 
-def static_int(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int = 0) -> Optional[int]:
+def static_int(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int = 0, value_of: Optional[ValueOf] = None) -> Optional[int]:
     """An integer the source fixes: a literal, ``len(x)`` or ``t.shape[k]`` of literal data."""
     if isinstance(expr, cst.Integer):
         return int(expr.evaluated_value)
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "len" and len(expr.args) == 1:
-        return static_length(expr.args[0].value, scope, names, depth + 1)
+        return static_length(expr.args[0].value, scope, names, depth + 1, value_of)
     if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.value, cst.Attribute):
-        shape = _literal_shape(expr.value, scope, names, depth + 1)  # t.shape[k]
+        shape = _literal_shape(expr.value, scope, names, depth + 1, value_of)  # t.shape[k]
         index = expr.slice[0].slice
         if shape is not None and isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
             k = int(index.value.evaluated_value)
@@ -152,18 +168,18 @@ def static_int(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int 
     return None
 
 
-def _call_length(call: cst.Call, scope: Scope, names: Names, depth: int) -> Optional[int]:
+def _call_length(call: cst.Call, scope: Scope, names: Names, depth: int, value_of: Optional[ValueOf]) -> Optional[int]:
     args = [a.value for a in call.args if a.keyword is None and not a.star]
     if len(args) != len(call.args):
         return None
     if isinstance(call.func, cst.Name) and not names.is_imported_name(call.func.value):
-        bounds = [static_int(a, scope, names, depth + 1) for a in args]
+        bounds = [static_int(a, scope, names, depth + 1, value_of) for a in args]
         if call.func.value == "range" and 0 < len(args) <= 3 and None not in bounds and (len(bounds) < 3 or bounds[2] != 0):
             return len(range(*bounds))  # type: ignore[arg-type]
         if call.func.value in ("enumerate", "reversed", "sorted", "list", "tuple") and len(args) >= 1:
-            return static_length(args[0], scope, names, depth + 1)
+            return static_length(args[0], scope, names, depth + 1, value_of)
         if call.func.value == "zip" and args:
-            lengths = [static_length(a, scope, names, depth + 1) for a in args]
+            lengths = [static_length(a, scope, names, depth + 1, value_of) for a in args]
             return min(lengths) if all(n is not None for n in lengths) else None  # type: ignore[type-var]
         return None
     qualified = names.resolve(call.func)
@@ -171,26 +187,26 @@ def _call_length(call: cst.Call, scope: Scope, names: Names, depth: int) -> Opti
         count = int(args[-1].evaluated_value)
         return count if qualified.endswith("linspace") or len(args) == 1 else None
     if qualified in _LITERAL_ARRAYS and args:
-        return static_length(args[0], scope, names, depth + 1)
+        return static_length(args[0], scope, names, depth + 1, value_of)
     if qualified == "tensorflow.transpose" and args:
-        shape = _shape_of(args[0], scope, names, depth + 1)
+        shape = _shape_of(args[0], scope, names, depth + 1, value_of)
         return shape[-1] if shape else None
     return None
 
 
-def _literal_shape(attribute: cst.Attribute, scope: Scope, names: Names, depth: int) -> Optional[List[int]]:
+def _literal_shape(attribute: cst.Attribute, scope: Scope, names: Names, depth: int, value_of: Optional[ValueOf]) -> Optional[List[int]]:
     """The shape of ``t`` in ``t.shape`` when ``t`` is a literal array."""
     if attribute.attr.value != "shape":
         return None
-    return _shape_of(attribute.value, scope, names, depth)
+    return _shape_of(attribute.value, scope, names, depth, value_of)
 
 
-def _shape_of(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int) -> Optional[List[int]]:
+def _shape_of(expr: cst.BaseExpression, scope: Scope, names: Names, depth: int, value_of: Optional[ValueOf]) -> Optional[List[int]]:
     if isinstance(expr, cst.Name):
-        bindings = scope.bindings_of(expr.value)
-        if len(bindings) != 1 or bindings[0].kind != ASSIGN or bindings[0].value is None:
+        bound = _bound(expr.value, scope, value_of)
+        if bound is None:
             return None
-        expr = bindings[0].value
+        expr = bound
     if not isinstance(expr, cst.Call) or names.resolve(expr.func) not in _LITERAL_ARRAYS or not expr.args:
         return None
     shape: List[int] = []
@@ -210,7 +226,9 @@ def loop_iterable(loop: cst.CSTNode) -> Optional[cst.BaseExpression]:
     return None
 
 
-def hot(path: str, iterables: Sequence[Optional[cst.BaseExpression]], scope: Scope, names: Names) -> bool:
+def hot(
+    path: str, iterables: Sequence[Optional[cst.BaseExpression]], scope: Scope, names: Names, value_of: Optional[ValueOf] = None
+) -> bool:
     """Is per-iteration cost in loops over ``iterables`` (nested; None for a ``while``) worth a
     finding? Not in test files (a few cases, no throughput to lose), and not when the source
     shows that the loops together run at most SMALL_LOOP times. Anything else (a length
@@ -219,7 +237,7 @@ def hot(path: str, iterables: Sequence[Optional[cst.BaseExpression]], scope: Sco
         return False
     total = 1
     for iterable in iterables:
-        length = static_length(iterable, scope, names) if iterable is not None else None
+        length = static_length(iterable, scope, names, 0, value_of) if iterable is not None else None
         if length is None:
             return True
         total *= length
