@@ -131,6 +131,7 @@ def test_the_project_root_is_the_nearest_metadata(tmp_path: Path) -> None:
         ({"setup.py": 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nsetup(install_requires=["keras>=3"])\n'}, "2", None, "setup.py:2"),
         ({"pyproject.toml": "", "tests/conftest.py": "import os\nos.environ.setdefault('TF_USE_LEGACY_KERAS', 'True')\n"}, "2", None, "tests/conftest.py:2"),
         ({"requirements.txt": "numpy\n", "tox.ini": "[testenv]\nsetenv =\n    TF_USE_LEGACY_KERAS=1\n"}, "2", None, "tox.ini:3"),
+        ({"requirements.txt": "keras_applications>=1.0.7,<=1.0.8\n"}, "2", None, "requirements.txt:1"),
         ({"requirements.txt": "numpy\n"}, "3", None, ""),
     ],
 )

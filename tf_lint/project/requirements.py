@@ -26,6 +26,8 @@ TENSORFLOW_PACKAGES = frozenset(
 )
 KERAS_PACKAGES = frozenset({"keras", "keras-nightly"})
 TF_KERAS_PACKAGES = frozenset({"tf-keras", "tf-keras-nightly"})
+# Keras 2's companion packages: Keras 3 folded them in and no longer reads them.
+KERAS_2_COMPANIONS = frozenset({"keras-applications", "keras-preprocessing"})
 
 
 def normalize(name: str) -> str:

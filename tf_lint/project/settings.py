@@ -19,6 +19,7 @@ from typing import Iterator, List, NamedTuple, Optional, Tuple
 
 from tf_lint.project.metadata import all_requirements, read_text
 from tf_lint.project.requirements import (
+    KERAS_2_COMPANIONS,
     KERAS_PACKAGES,
     TENSORFLOW_PACKAGES,
     TF_KERAS_PACKAGES,
@@ -123,6 +124,9 @@ def _keras_from(requirements: List[Requirement], legacy: Optional[Evidence]) -> 
     tf_keras = first_for(requirements, TF_KERAS_PACKAGES)
     if tf_keras is not None:
         return Inferred("2", "inferred", _evidence(tf_keras), "the project depends on tf-keras (Keras 2)")
+    companion = first_for(requirements, KERAS_2_COMPANIONS)
+    if companion is not None:
+        return Inferred("2", "inferred", _evidence(companion), "the project depends on a Keras 2 companion package")
     tensorflow = first_for(requirements, TENSORFLOW_PACKAGES)
     if tensorflow is not None and tensorflow.range.below(KERAS_3_TF):
         return Inferred("2", "inferred", _evidence(tensorflow), "TensorFlow below 2.16 ships Keras 2 as tf.keras")

@@ -79,9 +79,14 @@ class Tf1ApiInTf2(ApiNameRule):
     known_problems = """
         Code that imports `tensorflow.compat.v1 as tf` is TF 1 code on purpose and is not
         flagged, nor is a project that targets a release which still has the name (TF 1.15,
-        from a `tensorflow<2` pin or `target-tensorflow`). A file with more than three TF 1
-        names gets one finding, on the first, that counts the others: it is a TF 1 file, to
-        migrate as a whole (`tf_upgrade_v2`) or to run through `tensorflow.compat.v1`.
+        from a `tensorflow<2` pin, a notebook's `%tensorflow_version 1.x` or
+        `target-tensorflow`). When nothing in the project or the file requires TensorFlow 2,
+        a file that uses two or more TF 1-only names (`tf.Session` and `tf.placeholder`,
+        `tf.contrib`...) is taken for TF 1 code written as such (the TF 1 tutorials) and is not
+        flagged; set `target-tensorflow = "2.16"` (or require `tensorflow>=2`) to have it
+        reported for migration. A file with more than three TF 1 names gets one finding, on
+        the first, that counts the others: it is a TF 1 file, to migrate as a whole
+        (`tf_upgrade_v2`) or to run through `tensorflow.compat.v1`.
     """
 
     def __init__(self, ctx: "FileContext") -> None:
@@ -89,6 +94,8 @@ class Tf1ApiInTf2(ApiNameRule):
         self._hits: List[Tuple[cst.CSTNode, str, Optional[str], str, str, str]] = []  # node, TF 1 path, TF 2 path, as written, error, gone
 
     def wants(self, written: str, path: str) -> bool:
+        if (self.ctx.target_tensorflow or "").startswith("1."):
+            return False  # TF 1 code (pinned, or written for it): its TF 1 names are its version
         return written.startswith("tensorflow.") and not written.startswith("tensorflow.compat.")
 
     def check_name(self, node: cst.CSTNode, written: str, found: Lookup, scope: Optional[Scope]) -> None:

@@ -58,7 +58,9 @@ class HardcodedGpuDevice(Rule):
         `sys.exit`), or an `assert`, whose text mentions GPUs or devices counts as a check, and
         so does a `try` with an `except` clause around the `with tf.device(...)` in a file that
         turns soft placement off (then a missing device raises, and the code catches it; with
-        soft placement on, nothing raises and the `try` checks nothing);
+        soft placement on, nothing raises and the `try` checks nothing). TF 1 code is not
+        flagged: a TF 1 session does not fall back to the CPU unless asked to
+        (`allow_soft_placement`), so a missing GPU raises;
         a check made in a calling function is not seen. Device strings built at run time
         (`f"/GPU:{i}"`) are not flagged.
     """
@@ -105,6 +107,8 @@ class HardcodedGpuDevice(Rule):
     def _check(self, node: cst.Call, spec: str, scope: Scope, in_try: bool) -> None:
         if in_try and self.soft_placement_off:
             return  # the error a missing device raises without soft placement is caught here
+        if (self.ctx.target_tensorflow or "").startswith("1."):
+            return  # TF 1 sessions place without soft placement by default: a missing GPU raises, loudly
         if self.ctx.names(scope).resolve(node.func) != _DEVICE or self._exits_earlier(node, scope):
             return
         self.report(node, spec=spec)

@@ -56,7 +56,10 @@ def _tf1_only(written: str) -> "str | None":
     if path is None:
         return None
     found = lookup(path)
-    if found.status != MISSING or not found.owner.startswith("tensorflow"):
+    if found.status != MISSING:
         return None
-    missing = f"{found.owner}.{found.attr}"
+    # The written name cut where the lookup found nothing: TF 2's tf.metrics is Keras', so
+    # tf.metrics.accuracy is looked up as keras.metrics.accuracy but names TF 1's.
+    depth = found.owner.count(".") + 2 + written.count(".") - path.count(".")
+    missing = ".".join(written.split(".")[:depth])
     return missing if in_compat_v1(missing) else None
