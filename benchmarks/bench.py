@@ -1,6 +1,6 @@
 """tf-lint against the libcst parse floor and peer linters, on the same files, in one run.
 
-    python benchmarks/bench.py [PATH ...] [--limit N] [--jobs N] [--repeat N] [--peers-bin DIR] [--write]
+    python benchmarks/bench.py [PATH ...] [--limit N] [--jobs N] [--repeat N] [--peers-bin DIR] [--project DIR] [--write]
 
 Corpus: the ``.py`` files under PATH, or by default the sources of ``keras`` (and
 ``tensorflow``, when installed) in this environment, read, never imported. Every tool gets
@@ -227,6 +227,76 @@ def rss_growth(files: List[Path], work: Path) -> Tuple[List[str], float]:
     ], growth
 
 
+def project_table(project: Path, jobs: int, work: Path, repeat: int) -> Tuple[List[str], Dict[str, float]]:
+    """The project layer on a whole project, linted as its users would (``tf-lint DIR``),
+    against the parse floor of the same files: cold with and without following imports,
+    warm, warm after editing one leaf module, and peak RSS per 1,000 files. The project is
+    copied into the scratch folder first, so the edit never touches the original."""
+    copy = work / "project"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".tf_lint_cache", ".git"))
+    files = sorted(p for p in copy.rglob("*.py") if p.is_file() and "site-packages" not in p.parts)
+    lines = count_lines(files)
+    file_list = work / "project-files.txt"
+    file_list.write_text("\n".join(map(str, files)) + "\n")
+    leaf = _leaf_module(files)
+
+    def lint(*flags: str) -> List[str]:
+        return [sys.executable, "-m", "tf_lint", "--isolated", "-q", "--exit-zero", *flags, "."]
+
+    samples: Dict[str, List[Timing]] = {k: [] for k in ("floor", "project", "files", "cold", "warm", "edited")}
+    for attempt in range(repeat):
+        samples["floor"].append(run_timed("libcst parse floor", [sys.executable, str(HERE / "parse_floor.py"), str(file_list)], copy))
+        samples["project"].append(run_timed("tf-lint -j 1 --no-prefilter", lint("-j", "1", "--no-cache", "--no-prefilter"), copy))
+        samples["files"].append(
+            run_timed("tf-lint -j 1 --no-prefilter --no-follow-imports", lint("-j", "1", "--no-cache", "--no-prefilter", "--no-follow-imports"), copy)
+        )
+        shutil.rmtree(copy / ".tf_lint_cache", ignore_errors=True)
+        samples["cold"].append(run_timed(f"tf-lint -j {jobs}, cache cold", lint("-j", str(jobs)), copy))
+        samples["warm"].append(run_timed(f"tf-lint -j {jobs}, cache warm", lint("-j", str(jobs)), copy))
+        with open(leaf, "a", encoding="utf-8") as handle:
+            handle.write(f"\n# edited for the benchmark ({attempt})\n")
+        time.sleep(2.1)  # past the timestamp granularity the cache distrusts (cache.py)
+        samples["edited"].append(run_timed(f"tf-lint -j {jobs}, one leaf module edited", lint("-j", str(jobs)), copy))
+    best = {key: min(timings, key=lambda timing: timing.seconds) for key, timings in samples.items()}
+    notes = {
+        "floor": "read + `libcst.parse_module`, nothing else",
+        "project": "every file parsed, imports followed into the project's modules (the default)",
+        "files": "the same, each file on its own",
+        "cold": "empty cache",
+        "warm": "nothing changed; same output: " + str(best["warm"].output == best["cold"].output).lower(),
+        "edited": f"`{leaf.relative_to(copy)}` edited (nothing imports it)",
+    }
+    table = [
+        f"Project: `{project.name}`, {len(files):,} files, {lines:,} lines; fastest of {repeat} runs.",
+        "",
+        "| run | wall s | files/s | peak RSS MiB | RSS MiB per 1,000 files | findings | notes |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for key, timing in best.items():
+        found = findings_of(timing, r": TFL(?!999)\d{3} ")
+        table.append(
+            f"| {timing.label} | {timing.seconds:.2f} | {len(files) / timing.seconds:.1f} | {timing.rss_mib:,.0f} "
+            f"| {timing.rss_mib * 1000 / len(files):,.0f} | {found:,} | {notes[key]} |"
+        )
+    ratios = {
+        "project-aware -j 1 --no-prefilter / parse floor": best["project"].seconds / best["floor"].seconds,
+        "following imports (project-aware / each file on its own)": best["project"].seconds / best["files"].seconds,
+        "warm run after editing one leaf module, seconds": best["edited"].seconds,
+        "peak RSS per 1,000 files (-j 1), MiB": best["project"].rss_mib * 1000 / len(files),
+    }
+    return table, ratios
+
+
+def _leaf_module(files: Sequence[Path]) -> Path:
+    """A module no other file names in an import (a test file, usually)."""
+    texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in files}
+    for path in files:
+        if path.stem.endswith("_test") or path.stem.startswith("test_"):
+            if not any(path.stem in text for other, text in texts.items() if other != path):
+                return path
+    return files[-1]
+
+
 def pick_flake8_file(files: Sequence[Path]) -> Optional[Path]:
     candidates = []
     for path in files:
@@ -281,7 +351,9 @@ def flake8_cost(files: Sequence[Path], work: Path, repeats: int = 15) -> Tuple[L
     ], beyond
 
 
-def target_table(ratios: Dict[str, float], jobs: int, growth: float, beyond_ms: Optional[float]) -> List[str]:
+def target_table(
+    ratios: Dict[str, float], jobs: int, growth: float, beyond_ms: Optional[float], project: Optional[Dict[str, float]] = None
+) -> List[str]:
     def verdict(ok: bool) -> str:
         return "met" if ok else "**not met**"
 
@@ -300,6 +372,11 @@ def target_table(ratios: Dict[str, float], jobs: int, growth: float, beyond_ms: 
     rows.append(f"| the dataflow rules' share of the engine | at most 1.30x | {dataflow:.3f}x | {verdict(dataflow <= 1.3)} |")
     if beyond_ms is not None:
         rows.append(f"| flake8 plugin beyond the parse, one file | at most 50 ms | {beyond_ms:.0f} ms | {verdict(beyond_ms <= 50)} |")
+    if project:
+        aware = project["project-aware -j 1 --no-prefilter / parse floor"]
+        edited = project["warm run after editing one leaf module, seconds"]
+        rows.append(f"| project-aware cold run vs the parse floor (issue 18) | at most 1.30x | {aware:.3f}x | {verdict(aware <= 1.3)} |")
+        rows.append(f"| warm run after editing one leaf module (issue 18) | under 1 s | {edited:.2f} s | {verdict(edited < 1)} |")
     return rows
 
 
@@ -331,6 +408,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each tf-lint and parse-floor row; the fastest counts (default 3)")
     parser.add_argument("--peers-bin", type=Path, help="directory holding torchfix / fixit (e.g. another venv's bin)")
     parser.add_argument("--write", action="store_true", help=f"write the tables into {DOC.relative_to(ROOT)}")
+    parser.add_argument("--project", type=Path, help="a whole project (1,000+ files) for the project-layer rows (issue 18)")
     args = parser.parse_args()
     roots = args.paths or package_dirs(["keras", "tensorflow"])
     if not roots:
@@ -342,13 +420,15 @@ def main() -> int:
         table, ratios = main_table(files, args.jobs, args.peers_bin, work, args.repeat)
         rss, growth = rss_growth(files, work)
         flake8, beyond_ms = flake8_cost(files, work)
-    targets = target_table(ratios, args.jobs, growth, beyond_ms)
+        project_rows, project_ratios = project_table(args.project, args.jobs, work, args.repeat) if args.project else ([], {})
+    targets = target_table(ratios, args.jobs, growth, beyond_ms, project_ratios)
     block = "\n".join(
         [
             f"Machine: {machine()}.",
             f"Corpus roots: {corpus}.",
-            f"Command: `python benchmarks/bench.py{' --limit ' + str(args.limit) if args.limit else ''} --jobs {args.jobs} --repeat {args.repeat}`"
-            + (" --peers-bin DIR" if args.peers_bin else "") + f" ({time.strftime('%Y-%m-%d')}).",
+            f"Command: `python benchmarks/bench.py{' --limit ' + str(args.limit) if args.limit else ''} --jobs {args.jobs} --repeat {args.repeat}"
+            + (f" --project {args.project.name}" if args.project else "") + (" --peers-bin DIR" if args.peers_bin else "")
+            + f"` ({time.strftime('%Y-%m-%d')}).",
             "",
             *table,
             "",
@@ -356,7 +436,7 @@ def main() -> int:
             "",
             *(f"- {name}: **{value:.2f}**" for name, value in ratios.items()),
             "",
-            "### Targets (issue 11), from this run",
+            "### Targets (issues 11 and 18), from this run",
             "",
             *targets,
             "",
@@ -367,6 +447,7 @@ def main() -> int:
             "### flake8 plugin cost",
             "",
             *flake8,
+            *(["", "### The project layer (issue 18)", "", *project_rows, "", *(f"- {name}: **{value:.2f}**" for name, value in project_ratios.items())] if project_rows else []),
         ]
     )
     print(block)

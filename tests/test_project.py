@@ -322,3 +322,10 @@ def test_code_written_for_tf1_is_checked_as_tf1_unless_the_project_requires_tf2(
     assert "target TensorFlow: 1.15  (nothing requires TensorFlow 2, and the file is written for TF 1: tf.placeholder, tf.Session" in capsys.readouterr().out
     (tmp_path / "requirements.txt").write_text("tensorflow>=2.4\n", encoding="utf-8")
     assert main(["--no-cache", "-q", str(tmp_path / "graph.py")]) == 1  # the project requires TF 2
+
+
+def test_follow_imports_can_be_turned_off(tmp_path: Path) -> None:
+    write(tmp_path, {**CROSS, "pyproject.toml": '[project]\ndependencies = ["tensorflow>=2.16"]\n[tool.tf-lint]\nfollow-imports = false\n'})
+    assert lint(tmp_path, "train.py") == []
+    assert lint(tmp_path, "--isolated", "train.py") == ["train.py 4 TFL101"]
+    assert lint(tmp_path, "--isolated", "--no-follow-imports", "train.py") == []

@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--show-settings", action="store_true", help="print, for each PATH, the project root, the target versions and where each was read from, then exit")
     parser.add_argument("--max-file-size", type=int, metavar="KIB", help="report bigger files as TFL904 instead of parsing them (default 1024; 0: no limit)")
     parser.add_argument("--no-prefilter", dest="prefilter", action="store_false", default=None, help="parse every file, even those that never mention tensorflow or keras")
+    parser.add_argument("--no-follow-imports", dest="follow_imports", action="store_false", default=None, help="check each file on its own: do not follow imports into the project's other modules")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--config", type=Path, metavar="FILE", help="read settings from this file instead of the nearest pyproject.toml")
     group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -146,7 +147,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         config = config.with_overrides(args.select, args.extend_select, args.ignore, args.extend_ignore)
         config = config.with_target_keras(args.target_keras)
         config = config.with_target_tensorflow(args.target_tensorflow)
-        config = config.with_limits(args.max_file_size, args.prefilter)
+        config = config.with_limits(args.max_file_size, args.prefilter, args.follow_imports)
     except config_module.ConfigError as error:
         return _error(str(error))
 

@@ -26,7 +26,8 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 SECTION = "tf-lint"
 _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "extend-exclude")
 KNOWN_KEYS = (
-    *_LIST_KEYS, "per-file-ignores", "target-keras", "target-tensorflow", "prefilter", "max-file-size", "output-format", "notebooks",
+    *_LIST_KEYS, "per-file-ignores", "target-keras", "target-tensorflow", "follow-imports", "prefilter", "max-file-size",
+    "output-format", "notebooks",
 )
 OUTPUT_FORMATS = ("text", "json", "sarif", "github")
 TARGET_KERAS_VALUES = ("3", "2")
@@ -53,6 +54,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # KiB; a bigger file gets TFL904; 0 means no limit
     output_format: str = "text"  # --format wins
     notebooks: bool = True  # walk into .ipynb files too (a notebook named on the command line always is)
+    follow_imports: bool = True  # questions follow imports into the project's other modules
 
     @property
     def suffixes(self) -> Tuple[str, ...]:
@@ -66,7 +68,10 @@ class Config:
 
     def engine_settings(self) -> str:
         """The engine options and configured targets as text, for the cache key."""
-        options = {**self.engine_options(), "target_keras": self.target_keras, "target_tensorflow": self.target_tensorflow}
+        options = {
+            **self.engine_options(), "target_keras": self.target_keras, "target_tensorflow": self.target_tensorflow,
+            "follow_imports": self.follow_imports,
+        }
         return ";".join(f"{key}={value}" for key, value in sorted(options.items()))
 
     def enabled_codes(self) -> FrozenSet[str]:
@@ -123,9 +128,11 @@ class Config:
             return self
         return dataclasses.replace(self, target_tensorflow=_check_tensorflow(target, where))
 
-    def with_limits(self, max_file_size: Optional[int] = None, prefilter: Optional[bool] = None) -> "Config":
-        """``--max-file-size`` and ``--no-prefilter`` win over the file."""
+    def with_limits(self, max_file_size: Optional[int] = None, prefilter: Optional[bool] = None, follow_imports: Optional[bool] = None) -> "Config":
+        """``--max-file-size``, ``--no-prefilter`` and ``--no-follow-imports`` win over the file."""
         changes: Dict[str, Any] = {}
+        if follow_imports is not None:
+            changes["follow_imports"] = follow_imports
         if max_file_size is not None:
             changes["max_file_size"] = _check_size(max_file_size, "command-line option --max-file-size")
         if prefilter is not None:
@@ -229,6 +236,7 @@ def parse_table(table: Mapping[str, Any], source: Optional[Path] = None) -> Conf
         if "max-file-size" in table
         else DEFAULT_MAX_FILE_SIZE,
         notebooks=_check_bool(table["notebooks"], f"{where} 'notebooks'") if "notebooks" in table else True,
+        follow_imports=_check_bool(table["follow-imports"], f"{where} 'follow-imports'") if "follow-imports" in table else True,
         output_format=_check_format(table["output-format"], f"{where} 'output-format'") if "output-format" in table else "text",
     )
 

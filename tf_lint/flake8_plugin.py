@@ -78,7 +78,7 @@ class Flake8Checker:
         # The same project view as the CLI: target versions from the project's metadata, and
         # the project modules this file imports, read from disk (see docs/architecture.md).
         settings = settings_for(config, path, source, self.filename)
-        view = project_index(config).start(path) if path is not None else None
+        view = project_index(config).start(path) if path is not None and config.follow_imports else None
         found = lint_source(
             source, self.filename, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view,
             tf1_possible=settings.tf1_possible, **config.engine_options(),

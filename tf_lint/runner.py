@@ -45,7 +45,7 @@ def check_text(
     lines, which may install the versions it runs on."""
     codes = _codes_for(config, enabled, path)
     settings = settings_for(config, path, text, display, pins)
-    view = project_index(config).start(path) if path is not None else None
+    view = project_index(config).start(path) if path is not None and config.follow_imports else None
     found = lint_source(
         text, display, codes, target_keras=settings.keras, target_tensorflow=settings.tensorflow, project=view,
         tf1_possible=settings.tf1_possible, **config.engine_options(),
