@@ -213,6 +213,9 @@ def test_imports_resolve_to_project_files_as_python_would(tmp_path: Path) -> Non
     assert resolver.find(tmp_path / "scripts/run.py", "config.LOSS").path.name == "config.py"  # type: ignore[union-attr]  # the root
     assert resolver.find(train, "numpy.zeros") is None
     assert resolver.find(train, "tensorflow.keras") is None
+    write(tmp_path, {".venv/lib/python3.11/site-packages/numpy/__init__.py": "", ".venv/lib/python3.11/site-packages/mod.py": ""})
+    installed = tmp_path / ".venv/lib/python3.11/site-packages/mod.py"
+    assert ModuleResolver(tmp_path).find(installed.resolve(), "numpy.zeros") is None  # installed packages are not the project's
 
 
 # --- facts that cross files ------------------------------------------------------------------

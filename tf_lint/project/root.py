@@ -17,7 +17,13 @@ class ProjectRoot(NamedTuple):
 def find_root(start: Path) -> ProjectRoot:
     """The root of the project ``start`` (a file or a directory) belongs to; without any
     marker up the tree, the directory of ``start`` itself."""
-    directory = start if start.is_dir() else start.parent
+    return _root_of_start(str(start))
+
+
+@functools.lru_cache(maxsize=65536)
+def _root_of_start(start: str) -> ProjectRoot:
+    path = Path(start)
+    directory = path if path.is_dir() else path.parent
     return _root_of(str(directory.resolve()))
 
 
@@ -46,3 +52,4 @@ def marker_in(directory: Path) -> Optional[str]:
 
 def forget_roots() -> None:
     _root_of.cache_clear()
+    _root_of_start.cache_clear()

@@ -63,14 +63,6 @@ class PythonLoopOverTensor(LoopRule):
             return
         oracle = TensorOracle(self.ctx.imports)
         names = self.ctx.names(scope)
-        parents = shared_parents(self.ctx)
-
-        def value_at_loop(name: str) -> Optional[cst.BaseExpression]:
-            found = reaching(name, loop.iter, scope, parents)
-            return found.value if found is not None and not found.path else None
-
-        if not hot(self.ctx.path, [loop.iter], scope, names, value_at_loop):
-            return  # a handful of elements, or a test
         ranged = range_over_size(loop.iter, names)
         if ranged is not None:
             index_names = target_names(loop.target)
@@ -78,11 +70,23 @@ class PythonLoopOverTensor(LoopRule):
                 index_names
                 and oracle.is_tensor(ranged.array, scope)
                 and indexes_with(loop.body, ranged.array.value, index_names)
+                and self._hot(loop, scope)
             ):
                 self.report(loop.node, tensor=ranged.array.value)
             return
-        if oracle.is_tensor(loop.iter, scope) and not _is_counter(loop.iter, scope, names):
+        if oracle.is_tensor(loop.iter, scope) and not _is_counter(loop.iter, scope, names) and self._hot(loop, scope):
             self.report(loop.node, tensor=short_code(loop.iter))
+
+    def _hot(self, loop: LoopShape, scope: Scope) -> bool:
+        """Not a handful of elements the source shows (a tensor's literal shape where the loop
+        runs), not a test."""
+        parents = shared_parents(self.ctx)
+
+        def value_at_loop(name: str) -> Optional[cst.BaseExpression]:
+            found = reaching(name, loop.iter, scope, parents)
+            return found.value if found is not None and not found.path else None
+
+        return hot(self.ctx.path, [loop.iter], scope, self.ctx.names(scope), value_at_loop)
 
 
 def _is_counter(expr: cst.BaseExpression, scope: Scope, names: Names) -> bool:
