@@ -14,14 +14,19 @@ from typing import TYPE_CHECKING, ClassVar, Dict, FrozenSet, List, Optional, Set
 import libcst as cst
 
 from tf_lint.calls import CallInterests
+from tf_lint.names import Names
 from tf_lint.rule import Rule
 from tf_lint.semantics.dataflow import DATASET, DATASET_METHODS, Step, dataflow, may_hold_datasets
+from tf_lint.semantics.loops import static_int, static_length
+from tf_lint.semantics.pipeline_functions import mapped_function
 from tf_lint.semantics.scopes import Scope
 
 if TYPE_CHECKING:
     from tf_lint.context import FileContext
 
 BATCHING = frozenset({"batch", "padded_batch", "ragged_batch", "bucket_by_sequence_length"})
+TOY_ELEMENTS = 16  # a pipeline over at most this many literal elements is a demonstration
+_SLICED_SOURCES = frozenset({"range", "from_tensor_slices"})
 DIRECTORY_LOADERS = frozenset(
     {"image_dataset_from_directory", "text_dataset_from_directory", "audio_dataset_from_directory", "timeseries_dataset_from_array"}
 )
@@ -102,3 +107,42 @@ def last_index(steps: Tuple[Step, ...], names: FrozenSet[str], before: Optional[
         if steps[index].name in names:
             return index
     return None
+
+
+def toy_source(steps: Tuple[Step, ...], module_scope: Scope, names: Names) -> bool:
+    """A pipeline over a handful of literal elements (``Dataset.range(10)``, a 4-row XOR table):
+    a demonstration of what the steps do, not a training pipeline."""
+    source = steps[0]
+    first = source.call.args[0].value if source.call.args and source.call.args[0].keyword is None else None
+    if first is None or source.name not in _SLICED_SOURCES:
+        return False
+    if isinstance(first, cst.Tuple) and first.elements:  # (features, labels): sliced together
+        first = first.elements[0].value
+    if source.name == "range":
+        length = static_int(first, module_scope, names)
+    else:
+        length = static_length(first, module_scope, names)
+    return length is not None and length <= TOY_ELEMENTS
+
+
+def is_projection(step: Step, module_scope: Scope) -> bool:
+    """``map(lambda x, y: x)``: picks parts of each element, no work per element."""
+    if step.name != "map":
+        return False
+    function = mapped_function(step.call, module_scope)
+    if not isinstance(function, cst.Lambda):
+        return False
+    params = {param.name.value for param in function.params.params}
+    return _picks_from(function.body, params)
+
+
+def _picks_from(expr: cst.BaseExpression, params: Set[str]) -> bool:
+    if isinstance(expr, cst.Name):
+        return expr.value in params
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        return all(isinstance(e, cst.Element) and _picks_from(e.value, params) for e in expr.elements)
+    if isinstance(expr, cst.Subscript):  # d["image"], x[0]
+        return _picks_from(expr.value, params) and all(
+            isinstance(e.slice, cst.Index) and isinstance(e.slice.value, (cst.SimpleString, cst.Integer)) for e in expr.slice
+        )
+    return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Set, Tuple
 
 from tf_lint.diagnostics import Severity
-from tf_lint.rules._pipeline_rule import BATCHING, PipelineRule, Pipelines
+from tf_lint.rules._pipeline_rule import BATCHING, PipelineRule, Pipelines, is_projection
 from tf_lint.semantics.dataflow import Step
 from tf_lint.semantics.expressions import calls_in, keyword
 from tf_lint.semantics.links import built_at
@@ -77,6 +77,8 @@ class MapWithoutParallelism(PipelineRule):
         call = step.call
         if step.name != "map" or keyword(call, "num_parallel_calls") is not None:
             return False
+        if is_projection(step, step.file.module_scope if step.file is not None else self.ctx.module_scope):
+            return False  # `lambda x, y: x`: no work to spread over cores
         if steps[0].name not in _FILE_SOURCES and not self._decodes(step):
             return False
         if any(arg.star for arg in call.args) or len([a for a in call.args if a.keyword is None]) > 1:

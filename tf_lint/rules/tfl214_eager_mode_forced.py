@@ -10,7 +10,7 @@ from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.files import is_test_file
 from tf_lint.rule import Rule
-from tf_lint.semantics.expressions import argument, keyword
+from tf_lint.semantics.expressions import argument, calls_in, keyword
 from tf_lint.semantics.keras_calls import Receiver, receiver_kind
 from tf_lint.semantics.scopes import Scope
 
@@ -49,7 +49,9 @@ class EagerModeForced(Rule):
         Not flagged: a value that is not the literal `True` (`run_eagerly=args.debug`), a call
         inside any `if` (a debugging switch), `run_functions_eagerly(True)` in a file that
         also turns it off again with `run_functions_eagerly(False)`, and test files
-        (`test_*.py`, `*_test.py`), which run eagerly on purpose to check behaviour.
+        (`test_*.py`, `*_test.py`), which run eagerly on purpose to check behaviour, and a
+        model compiled with `run_eagerly=True` whose every `fit()` trains on a literal slice of
+        at most 1,024 samples (`fit(x[:64], y[:64])`: the option shown, nothing to speed up).
     """
 
     def __init__(self, ctx: "FileContext") -> None:
@@ -92,9 +94,34 @@ class EagerModeForced(Rule):
     def _check_compile(self, flag: cst.Arg, receiver: cst.BaseExpression, scope: Scope) -> None:
         if not isinstance(receiver, (cst.Name, cst.Attribute)):
             return  # Query().compile(...): an object made on the spot, of a class this does not follow
+        if isinstance(receiver, cst.Name) and _only_tiny_fits(self.ctx.module, receiver.value):
+            return  # the option shown on a handful of samples (fit(x[:64], y[:64])): nothing to speed up
         if receiver_kind(receiver, scope, self.ctx.names(scope), "compile") is not Receiver.NOT_KERAS:
             self.report(flag, what="compile(run_eagerly=True)", scope="this model's fit(), evaluate() and predict()")
 
 
 def _is_true(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Name) and value.value == "True"
+
+
+TINY_FIT = 1024  # samples: a fit on a literal slice this small runs in milliseconds compiled or not
+
+
+def _only_tiny_fits(module: cst.Module, model: str) -> bool:
+    """Every ``<model>.fit(...)`` of the file trains on a literal slice of at most TINY_FIT
+    samples (``x[:64]``), and there is at least one."""
+    fits = [
+        call for call in calls_in(module)
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "fit"
+        and isinstance(call.func.value, cst.Name) and call.func.value.value == model
+    ]
+    return bool(fits) and all(_tiny_slice(call) for call in fits)
+
+
+def _tiny_slice(call: cst.Call) -> bool:
+    data = argument(call, "x", 0)
+    value = data.value if data is not None else None
+    if not isinstance(value, cst.Subscript) or len(value.slice) != 1 or not isinstance(value.slice[0].slice, cst.Slice):
+        return False
+    part = value.slice[0].slice
+    return part.lower is None and isinstance(part.upper, cst.Integer) and int(part.upper.evaluated_value) <= TINY_FIT

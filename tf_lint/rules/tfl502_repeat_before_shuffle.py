@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Tuple
 
 from tf_lint.diagnostics import Severity
-from tf_lint.rules._pipeline_rule import PipelineRule, Pipelines, last_index
+from tf_lint.rules._pipeline_rule import PipelineRule, Pipelines, last_index, toy_source
 from tf_lint.semantics.dataflow import Step
 
 
@@ -28,10 +28,17 @@ class RepeatBeforeShuffle(PipelineRule):
     use_instead = """
         ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).repeat().batch(32)
     """
-    known_problems = "A deliberate cross-epoch shuffle (infinite streams, reinforcement learning buffers) is flagged too; suppress it with `# noqa: TFL502`."
+    known_problems = """
+        A deliberate cross-epoch shuffle (infinite streams, reinforcement learning buffers) is
+        flagged too; suppress it with `# noqa: TFL502`. Pipelines over a handful of literal
+        elements (`Dataset.range(10)`, a 4-row table written in the file) are demonstrations
+        of the order and are not flagged.
+    """
 
     def judge(self, steps: Tuple[Step, ...], pipelines: Pipelines) -> None:
         repeat = last_index(steps, frozenset({"repeat"}), len(steps) - 1)
         if repeat is None or last_index(steps, frozenset({"shuffle"}), repeat) is not None:
             return
+        if toy_source(steps, self.ctx.module_scope, self.ctx.imports):
+            return  # Dataset.range(10).repeat(3).shuffle(3): a demonstration of the order
         self.report_step(steps[-1])

@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 import libcst as cst
 
 from tf_lint.diagnostics import Severity
-from tf_lint.rules._pipeline_rule import BATCHING, PipelineRule, Pipelines
+from tf_lint.rules._pipeline_rule import BATCHING, PipelineRule, Pipelines, toy_source
 from tf_lint.semantics.dataflow import Step
 from tf_lint.semantics.expressions import argument
 
@@ -31,13 +31,16 @@ class IneffectiveShuffleBuffer(PipelineRule):
     use_instead = """
         ds = ds.shuffle(10_000).batch(32)
     """
-    known_problems = "Only literal sizes are compared; `shuffle(len(x))` and named constants are trusted."
+    known_problems = """
+        Only literal sizes are compared; `shuffle(len(x))` and named constants are trusted.
+        Pipelines over a handful of literal elements (a demonstration) are not flagged.
+    """
 
     def judge(self, steps: Tuple[Step, ...], pipelines: Pipelines) -> None:
         call = steps[-1].call
         size = _literal(argument(call, "buffer_size", 0))
-        if size is None:
-            return
+        if size is None or toy_source(steps, self.ctx.module_scope, self.ctx.imports):
+            return  # a six-element dataset shuffled to show what shuffle does
         if size <= 1:
             self.report_step(steps[-1], size=size, reason="does not shuffle at all: each element comes out in order")
             return
