@@ -16,7 +16,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Sequence, Tuple
 
 from tf_lint.diagnostics import Diagnostic
 from tf_lint.noqa import physical_lines
@@ -40,7 +40,8 @@ class Cell:
     first_line: int  # 1-based line of its first line in the joined module
     lines: List[str]  # its source as linted (magics replaced)
     magics: Dict[int, str] = field(default_factory=dict)  # 0-based line -> original text
-    indent: str = ""  # indentation IPython strips from every line of the cell (removed here too)
+    indent: str = ""  # indentation IPython strips from the lines that start with it (removed here too)
+    dedented: FrozenSet[int] = frozenset()  # 0-based lines the indentation was removed from
     broken: Optional[Tuple[int, int, str]] = None  # (line, column, error) of a cell that does not parse
 
 
@@ -103,8 +104,8 @@ class Notebook:
     def _as_ipython_reads(cell: Cell, parses: Callable[[str], Optional[Tuple[int, int, str]]]) -> Optional[Tuple[int, int, str]]:
         """Retry with IPython's own input transformations; None when the cell then parses (and
         keeps them), else the first error."""
-        indent = _common_indent(cell.lines)
-        lines = [line[len(indent):] if line.strip() else line for line in cell.lines] if indent else list(cell.lines)
+        indent = _leading_indent(cell.lines)
+        lines = [line[len(indent):] if indent and line.startswith(indent) else line for line in cell.lines]
         magics = dict(cell.magics)
         for i, line in enumerate(lines):
             if _AUTOMAGIC.match(line):
@@ -112,20 +113,16 @@ class Notebook:
                 lines[i] = "pass\n"
         error = parses("".join(lines))
         if error is None:
-            cell.lines, cell.magics, cell.indent = lines, magics, indent
+            dedented = frozenset(i for i, line in enumerate(cell.lines) if indent and line.startswith(indent))
+            cell.lines, cell.magics, cell.indent, cell.dedented = lines, magics, indent, dedented
         return error
 
 
-def _common_indent(lines: Sequence[str]) -> str:
-    """The whitespace every non-blank line starts with (IPython strips it from a cell)."""
-    prefixes = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line.strip()]
-    if not prefixes:
-        return ""
-    common = prefixes[0]
-    for prefix in prefixes[1:]:
-        while not prefix.startswith(common):
-            common = common[:-1]
-    return common
+def _leading_indent(lines: Sequence[str]) -> str:
+    """The indentation of the cell's first line, which IPython strips from every line that
+    starts with it (its ``leading_indent`` input transformer)."""
+    first = next((line for line in lines if line.strip()), "")
+    return first[: len(first) - len(first.lstrip(" \t"))]
 
 
 def marker(index: int) -> str:
@@ -259,12 +256,14 @@ def parse_notebook(text: str) -> Notebook:
 def to_cells(diagnostics: Sequence[Diagnostic], notebook: Notebook) -> List[Diagnostic]:
     """Give each finding its cell and in-cell line (sorting stays by the joined line)."""
     placed = []
-    indents = {cell.index: len(cell.indent) for cell in notebook.cells if cell.indent}
+    cells = {cell.index: cell for cell in notebook.cells if cell.indent}
     for d in diagnostics:
         cell, cell_line = notebook.locate(d.line)
         end_line = notebook.locate(d.end_line)[1] if d.end_line else 0
-        shift = indents.get(cell, 0)
-        placed.append(replace(d, cell=cell, cell_line=cell_line, cell_end_line=end_line, col=d.col + shift, end_col=d.end_col + shift if d.end_col else d.end_col))
+        dedented = cells[cell].dedented if cell in cells else frozenset()
+        shift = len(cells[cell].indent) if cell_line - 1 in dedented else 0
+        end_shift = len(cells[cell].indent) if end_line - 1 in dedented else 0
+        placed.append(replace(d, cell=cell, cell_line=cell_line, cell_end_line=end_line, col=d.col + shift, end_col=d.end_col + end_shift if d.end_col else d.end_col))
     return placed
 
 
@@ -305,13 +304,15 @@ def with_fixed_source(notebook: Notebook, fixed: str) -> Optional[str]:
         if magics is None:
             return None
         if cell.indent:  # lines IPython reads dedented go back with their indentation
-            new_lines = [cell.indent + line if line.strip() else line for line in new_lines]
+            if len(new_lines) != len(cell.lines):
+                return None  # a fix changed the line count: which lines had it is unknown
+            new_lines = [cell.indent + line if i in cell.dedented else line for i, line in enumerate(new_lines)]
         for index, original_line in magics.items():
             new_lines[index] = original_line
         original = raw_cells[cell.index - 1].get("source", "")
         original_text = "".join(original) if isinstance(original, list) else original
         text = "".join(new_lines)
-        as_read = [cell.indent + line if cell.indent and line.strip() else line for line in cell.lines]
+        as_read = [cell.indent + line if i in cell.dedented else line for i, line in enumerate(cell.lines)]
         if text == "".join(cell.magics.get(i, line) for i, line in enumerate(as_read)):
             continue  # untouched: keep its exact original form
         if not original_text.endswith(("\n", "\r")) and text.endswith("\n"):

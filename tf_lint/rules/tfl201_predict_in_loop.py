@@ -12,7 +12,7 @@ from tf_lint.files import is_test_file
 from tf_lint.names import ImportTable
 from tf_lint.rule import Rule
 from tf_lint.semantics.dataflow import dataflow
-from tf_lint.semantics.expressions import argument, is_int, keyword, last_name, short_code
+from tf_lint.semantics.expressions import argument, calls_in, is_int, keyword, last_name, short_code
 from tf_lint.semantics.keras_calls import Receiver, method_call, receiver_kind
 from tf_lint.semantics.loops import hot_loops
 from tf_lint.semantics.reaching import reaching
@@ -96,8 +96,8 @@ class PredictInLoop(Rule):
         method: Optional[str],
     ) -> None:
         """``method`` is None for a direct call of the model, ``model(x)``."""
-        if not hot_loops(self.ctx.path, loops, scope, self.ctx.names(scope)):
-            return  # a handful of samples, or a test
+        if not hot_loops(self.ctx.path, loops, scope, self.ctx.names(scope)) or any(_runs_tflite(loop.node) for loop in loops):
+            return  # a handful of samples, a test, or a comparison with a one-sample TFLite model
         kind = receiver_kind(model, scope, self.ctx.names(scope), method)
         if kind is Receiver.NOT_KERAS:
             return
@@ -154,6 +154,19 @@ class PredictInLoop(Rule):
             what="runs one sample per step",
             advice="use a larger batch_size (the default is 32); predictions do not depend on it",
         )
+
+
+_TFLITE_METHODS = frozenset({"invoke", "set_tensor", "get_tensor"})
+
+
+def _runs_tflite(loop: cst.CSTNode) -> bool:
+    """The loop also runs a TFLite model (``interpreter.invoke()``, ``lite_model(x)``), which
+    takes one sample at a time by construction: the loop compares outputs sample by sample."""
+    for call in calls_in(loop):
+        name = last_name(call.func)
+        if name in _TFLITE_METHODS or "lite" in name.lower():
+            return True
+    return False
 
 
 def _picks_one_sample(data: cst.BaseExpression, loops: List[Loop], imports: ImportTable) -> bool:

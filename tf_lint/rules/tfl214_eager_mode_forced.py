@@ -9,6 +9,7 @@ import libcst as cst
 from tf_lint.calls import CallInterests
 from tf_lint.diagnostics import Severity
 from tf_lint.files import is_test_file
+from tf_lint.positions import node_line
 from tf_lint.rule import Rule
 from tf_lint.semantics.expressions import argument, calls_in, keyword
 from tf_lint.semantics.keras_calls import Receiver, receiver_kind
@@ -84,6 +85,22 @@ class EagerModeForced(Rule):
             receiver = node.func.value
             self.defer(lambda: self._check_compile(flag, receiver, scope))
 
+    def _only_tiny_fits(self, flag: cst.Arg, model: str, scope: Scope) -> bool:
+        """Every ``<model>.fit(...)`` between this compile and the next rebinding of ``model``
+        trains on a literal slice of at most TINY_FIT samples (``x[:64]``), and there is one.
+        (A notebook compiles a new ``model`` in many cells.)"""
+        compiled_at = node_line(self.ctx, flag)
+        owner = scope.owner_of(model) or scope
+        rebound = [node_line(self.ctx, b.value) for b in owner.bindings.get(model, []) if b.value is not None]
+        until = min((line for line in rebound if line > compiled_at), default=10**9)
+        fits = [
+            call for call in calls_in(owner.node)
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "fit"
+            and isinstance(call.func.value, cst.Name) and call.func.value.value == model
+            and compiled_at < node_line(self.ctx, call) < until
+        ]
+        return bool(fits) and all(_tiny_slice(call) for call in fits)
+
     def _check_switch(self, node: cst.Call, callee: str, scope: Scope) -> None:
         if callee in self.switched_back:
             return  # turned on for a demonstration or a debugging stretch, and off again
@@ -94,7 +111,7 @@ class EagerModeForced(Rule):
     def _check_compile(self, flag: cst.Arg, receiver: cst.BaseExpression, scope: Scope) -> None:
         if not isinstance(receiver, (cst.Name, cst.Attribute)):
             return  # Query().compile(...): an object made on the spot, of a class this does not follow
-        if isinstance(receiver, cst.Name) and _only_tiny_fits(self.ctx.module, receiver.value):
+        if isinstance(receiver, cst.Name) and self._only_tiny_fits(flag, receiver.value, scope):
             return  # the option shown on a handful of samples (fit(x[:64], y[:64])): nothing to speed up
         if receiver_kind(receiver, scope, self.ctx.names(scope), "compile") is not Receiver.NOT_KERAS:
             self.report(flag, what="compile(run_eagerly=True)", scope="this model's fit(), evaluate() and predict()")
@@ -105,17 +122,6 @@ def _is_true(value: cst.BaseExpression) -> bool:
 
 
 TINY_FIT = 1024  # samples: a fit on a literal slice this small runs in milliseconds compiled or not
-
-
-def _only_tiny_fits(module: cst.Module, model: str) -> bool:
-    """Every ``<model>.fit(...)`` of the file trains on a literal slice of at most TINY_FIT
-    samples (``x[:64]``), and there is at least one."""
-    fits = [
-        call for call in calls_in(module)
-        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "fit"
-        and isinstance(call.func.value, cst.Name) and call.func.value.value == model
-    ]
-    return bool(fits) and all(_tiny_slice(call) for call in fits)
 
 
 def _tiny_slice(call: cst.Call) -> bool:
